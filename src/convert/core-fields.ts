@@ -1,0 +1,113 @@
+/**
+ * The fields every record has, read straight from the span (SPEC.md §1): ids, parent, kind,
+ * status, times, events, links, resource, scope and the SDK's dropped counts.
+ */
+import type {
+  CanonicalEvent,
+  CanonicalLink,
+  CanonicalSpan,
+  SpanKindName,
+  StatusCodeName,
+} from "../model/record";
+import { SCHEMA_VERSION, SPAN_KINDS } from "../model/record";
+import type { CleanContext } from "../read/clean";
+import type { SpanInput } from "../read/span-input";
+import { hrDurationMs, hrTimeToIso } from "../read/time";
+
+const HEX = /^[0-9a-f]+$/;
+const ZERO_TRACE = "0".repeat(32);
+const ZERO_SPAN = "0".repeat(16);
+
+/** Lower-case hex of the expected length, else the all-zero id (invalid ids never pass through). */
+export function hexId(v: unknown, length: 16 | 32): string {
+  if (typeof v !== "string") return length === 32 ? ZERO_TRACE : ZERO_SPAN;
+  const s = v.toLowerCase();
+  return s.length === length && HEX.test(s) ? s : length === 32 ? ZERO_TRACE : ZERO_SPAN;
+}
+
+function parentIdOf(span: SpanInput): string | null {
+  const raw = span.parentSpanContext?.spanId ?? span.parentSpanId;
+  if (typeof raw !== "string" || raw === "") return null;
+  const id = hexId(raw, 16);
+  return id === ZERO_SPAN ? null : id;
+}
+
+export function kindName(kind: unknown): SpanKindName {
+  return (typeof kind === "number" && SPAN_KINDS[kind]) || "INTERNAL";
+}
+
+const STATUS: readonly StatusCodeName[] = ["UNSET", "OK", "ERROR"];
+
+/** The record skeleton: every field that does not depend on a convention. */
+export type CoreFields = Pick<
+  CanonicalSpan,
+  | "schema"
+  | "traceId"
+  | "spanId"
+  | "parentId"
+  | "name"
+  | "kind"
+  | "status"
+  | "startTime"
+  | "endTime"
+  | "durationMs"
+  | "events"
+  | "links"
+  | "resource"
+  | "scope"
+  | "dropped"
+>;
+
+export function coreFields(span: SpanInput, clean: CleanContext): CoreFields {
+  const ctx = typeof span.spanContext === "function" ? span.spanContext() : undefined;
+  const status = span.status ?? { code: 0 };
+  const statusCode = STATUS[status.code] ?? "UNSET";
+  const scopeIn = span.instrumentationScope ?? span.instrumentationLibrary;
+
+  const events: CanonicalEvent[] = [];
+  for (const e of span.events ?? []) {
+    events.push({
+      name: clean.str(String(e.name ?? ""), "events.name"),
+      time: hrTimeToIso(e.time ?? [0, 0]),
+      attributes: clean.attributes(e.attributes, `events.${e.name}`),
+    });
+  }
+  const links: CanonicalLink[] = [];
+  for (const l of span.links ?? []) {
+    links.push({
+      traceId: hexId(l.context?.traceId, 32),
+      spanId: hexId(l.context?.spanId, 16),
+      attributes: clean.attributes(l.attributes, "links.attributes"),
+    });
+  }
+
+  const dropped: CoreFields["dropped"] = {};
+  if (span.droppedAttributesCount) dropped.attributes = span.droppedAttributesCount;
+  if (span.droppedEventsCount) dropped.events = span.droppedEventsCount;
+  if (span.droppedLinksCount) dropped.links = span.droppedLinksCount;
+
+  const start = span.startTime ?? [0, 0];
+  const end = span.endTime ?? start;
+  const out: CoreFields = {
+    schema: SCHEMA_VERSION,
+    traceId: hexId(ctx?.traceId, 32),
+    spanId: hexId(ctx?.spanId, 16),
+    parentId: parentIdOf(span),
+    name: clean.str(String(span.name ?? ""), "name"),
+    kind: kindName(span.kind),
+    status: { code: statusCode },
+    startTime: hrTimeToIso(start),
+    endTime: hrTimeToIso(end),
+    durationMs: hrDurationMs(start, end),
+    events,
+    links,
+    resource: { attributes: clean.attributes(span.resource?.attributes, "resource.attributes") },
+    scope: { name: clean.str(String(scopeIn?.name ?? ""), "scope.name") },
+    dropped,
+  };
+  if (status.message) out.status.message = clean.str(String(status.message), "status.message");
+  if (span.resource?.schemaUrl) out.resource.schemaUrl = clean.str(span.resource.schemaUrl, "resource.schemaUrl");
+  if (scopeIn?.version) out.scope.version = clean.str(String(scopeIn.version), "scope.version");
+  if (scopeIn?.schemaUrl) out.scope.schemaUrl = clean.str(String(scopeIn.schemaUrl), "scope.schemaUrl");
+  return out;
+}

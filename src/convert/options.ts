@@ -1,0 +1,11 @@
+/** Options of `toCanonicalSpan`. */
+export interface ConvertOptions {
+  /**
+   * Longest string kept in a record, in UTF-16 code units; longer strings are cut (never inside
+   * a surrogate pair), marked, and their paths listed in `dropped.truncated`.
+   * @default 65536
+   */
+  maxStringLength?: number;
+}
+
+export const DEFAULT_MAX_STRING_LENGTH = 65536;

@@ -1,0 +1,57 @@
+/**
+ * Cleaning of values on their way into a record: well-formed strings, bounded length (cuts
+ * recorded by path), plain JSON. Depth is bounded: attribute values are flat, parsed JSON is
+ * depth-checked before parsing (see json.ts).
+ */
+import type { JsonObject, JsonValue } from "../model/record";
+import { setOwn } from "./json";
+import { toWellFormed, truncate, TRUNCATION_MARK } from "./strings";
+
+/** Tracks what cleaning cut, by record path. */
+export class CleanContext {
+  readonly truncated: string[] = [];
+  constructor(readonly maxStringLength: number) {}
+
+  str(s: string, path: string): string {
+    const w = toWellFormed(s);
+    if (w.length <= this.maxStringLength) return w;
+    if (this.truncated.length < 100 && !this.truncated.includes(path)) this.truncated.push(path);
+    return truncate(w, this.maxStringLength) + TRUNCATION_MARK;
+  }
+
+  /** Any value → JSON value: strings cleaned, non-finite numbers dropped to null, depth-bounded. */
+  value(v: unknown, path: string, depth = 0): JsonValue {
+    if (typeof v === "string") return this.str(v, path);
+    if (typeof v === "number") return Number.isFinite(v) ? v : null;
+    if (typeof v === "boolean" || v === null) return v;
+    if (typeof v === "bigint") return Number(v);
+    if (depth > 64) return null;
+    if (Array.isArray(v)) {
+      const out: JsonValue[] = new Array(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = this.value(v[i], path, depth + 1);
+      return out;
+    }
+    if (v && typeof v === "object") {
+      const out: JsonObject = {};
+      for (const k of Object.keys(v)) {
+        const val = (v as Record<string, unknown>)[k];
+        if (val === undefined || typeof val === "function" || typeof val === "symbol") continue;
+        setOwn(out, toWellFormed(k), this.value(val, path, depth + 1));
+      }
+      return out;
+    }
+    return null;
+  }
+
+  /** An attribute map → a plain JSON object (values cleaned). */
+  attributes(attrs: Readonly<Record<string, unknown>> | undefined, path: string): JsonObject {
+    const out: JsonObject = {};
+    if (!attrs) return out;
+    for (const k of Object.keys(attrs)) {
+      const v = attrs[k];
+      if (v === undefined) continue;
+      setOwn(out, toWellFormed(k), this.value(v, `${path}.${k}`));
+    }
+    return out;
+  }
+}

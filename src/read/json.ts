@@ -1,0 +1,105 @@
+/**
+ * Safe JSON parsing for attribute values (CONVENTIONS.md §7.4–7.5).
+ *
+ * - Only text that looks like JSON (`{`, `[` or `"` after trimming) is parsed; anything else
+ *   stays the raw string. Truncated JSON fails to parse and stays raw too.
+ * - Nesting deeper than `MAX_JSON_DEPTH` is refused before parsing (a linear scan), so later
+ *   recursive walks and `JSON.stringify` can never hit `RangeError`.
+ * - The parsed value is rebuilt into plain objects: `__proto__` keys become ordinary own
+ *   properties and never reach a prototype; strings are made well-formed.
+ */
+import type { JsonValue } from "../model/record";
+import { toWellFormed } from "./strings";
+
+export const MAX_JSON_DEPTH = 64;
+
+/** Highest nesting depth of `text` as JSON, stopping early once it passes `limit`. Linear. */
+export function jsonDepth(text: string, limit = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return max;
+}
+
+/** Defines `obj[key] = value` as an own data property, so `__proto__` is never a setter. */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, { value, enumerable: true, configurable: true, writable: true });
+  } else {
+    obj[key] = value;
+  }
+}
+
+/** Rebuilds a `JSON.parse` result into plain, well-formed values. Depth is already bounded. */
+export function sanitizeJson(v: unknown): JsonValue {
+  if (typeof v === "string") return toWellFormed(v);
+  if (v === null || typeof v === "number" || typeof v === "boolean") return v as JsonValue;
+  if (Array.isArray(v)) {
+    const out: JsonValue[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = sanitizeJson(v[i]);
+    return out;
+  }
+  if (typeof v === "object") {
+    const out: Record<string, JsonValue> = {};
+    for (const k of Object.keys(v as object)) {
+      setOwn(out, toWellFormed(k), sanitizeJson((v as Record<string, unknown>)[k]));
+    }
+    return out;
+  }
+  return null;
+}
+
+/** True when trimmed `s` starts like a JSON object, array or string. */
+export function looksLikeJson(s: string): boolean {
+  let i = 0;
+  while (i < s.length && (s.charCodeAt(i) <= 32)) i++;
+  const c = s.charCodeAt(i);
+  return c === 123 || c === 91 || c === 34;
+}
+
+export type ParseOutcome =
+  | { ok: true; value: JsonValue }
+  | { ok: false; reason: "not_json" | "invalid" | "too_deep" };
+
+/** Parses JSON text safely. Never throws. */
+export function parseJsonText(text: string, maxDepth = MAX_JSON_DEPTH): ParseOutcome {
+  if (!looksLikeJson(text)) return { ok: false, reason: "not_json" };
+  if (jsonDepth(text, maxDepth) > maxDepth) return { ok: false, reason: "too_deep" };
+  try {
+    return { ok: true, value: sanitizeJson(JSON.parse(text)) };
+  } catch {
+    return { ok: false, reason: "invalid" };
+  }
+}
+
+/**
+ * The value of an attribute that may hold JSON text: parsed when it is valid JSON, else the
+ * input unchanged. Non-strings pass through.
+ */
+export function maybeJson(v: unknown): unknown {
+  if (typeof v !== "string") return v;
+  const r = parseJsonText(v);
+  return r.ok ? r.value : v;
+}
+
+/** MLflow values are JSON-encoded, sometimes twice (CONVENTIONS.md §6.1). */
+export function decodeMlflow(v: unknown): unknown {
+  let out = maybeJson(v);
+  if (typeof out === "string" && looksLikeJson(out)) out = maybeJson(out);
+  return out;
+}

@@ -1,0 +1,20 @@
+import type { HrTimeLike } from "./span-input";
+
+const MAX_DATE_MS = 8.64e15;
+
+/** `[seconds, nanos]` → ISO-8601 UTC with microsecond precision, e.g. `2026-01-02T03:04:05.123456Z`. */
+export function hrTimeToIso(t: HrTimeLike): string {
+  const sec = Number(t[0]) || 0;
+  const nanos = Number(t[1]) || 0;
+  let ms = sec * 1000 + Math.floor(nanos / 1e6);
+  if (!(Math.abs(ms) <= MAX_DATE_MS)) ms = 0; // NaN or outside Date's range: epoch, not a throw
+  const base = new Date(ms).toISOString(); // ...SS.mmmZ
+  const micros = Math.abs(Math.floor(nanos / 1000) % 1000) || 0;
+  return base.slice(0, -1) + String(micros).padStart(3, "0") + "Z";
+}
+
+/** Milliseconds between two hr-times, fractional (microsecond resolution). */
+export function hrDurationMs(start: HrTimeLike, end: HrTimeLike): number {
+  const ns = (Number(end[0]) - Number(start[0])) * 1e9 + (Number(end[1]) - Number(start[1]));
+  return Math.round(ns / 1e3) / 1e3;
+}

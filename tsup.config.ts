@@ -1,0 +1,18 @@
+import { defineConfig } from "tsup";
+
+// Dual ESM + CommonJS build: `.mjs` / `.cjs` with matching `.d.mts` / `.d.cts` declarations.
+export default defineConfig({
+  entry: {
+    index: "src/index.ts",
+    register: "src/register.ts",
+    cli: "src/cli/main.ts",
+  },
+  format: ["esm", "cjs"],
+  dts: { entry: { index: "src/index.ts", register: "src/register.ts" } },
+  target: "node18",
+  platform: "node",
+  sourcemap: true,
+  clean: true,
+  splitting: false,
+  outExtension: ({ format }) => ({ js: format === "cjs" ? ".cjs" : ".mjs" }),
+});
