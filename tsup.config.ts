@@ -2,13 +2,10 @@ import { defineConfig } from "tsup";
 
 // Dual ESM + CommonJS build: `.mjs` / `.cjs` with matching `.d.mts` / `.d.cts` declarations.
 export default defineConfig({
-  entry: {
-    index: "src/index.ts",
-    register: "src/register.ts",
-    cli: "src/cli/main.ts",
-  },
+  // Add `register: "src/register.ts"` and `cli: "src/cli/main.ts"` here when they exist.
+  entry: { index: "src/index.ts" },
   format: ["esm", "cjs"],
-  dts: { entry: { index: "src/index.ts", register: "src/register.ts" } },
+  dts: true,
   target: "node18",
   platform: "node",
   sourcemap: true,
