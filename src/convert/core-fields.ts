@@ -6,10 +6,10 @@ import type {
   CanonicalEvent,
   CanonicalLink,
   CanonicalSpan,
-  SpanKindName,
   StatusCodeName,
 } from "../model/record";
-import { SCHEMA_VERSION, SPAN_KINDS } from "../model/record";
+import { SCHEMA_VERSION } from "../model/record";
+import { kindName } from "../read/span-kind";
 import type { CleanContext } from "../read/clean";
 import type { SpanInput } from "../read/span-input";
 import { hrDurationMs, hrTimeToIso } from "../read/time";
@@ -30,10 +30,6 @@ function parentIdOf(span: SpanInput): string | null {
   if (typeof raw !== "string" || raw === "") return null;
   const id = hexId(raw, 16);
   return id === ZERO_SPAN ? null : id;
-}
-
-export function kindName(kind: unknown): SpanKindName {
-  return (typeof kind === "number" && SPAN_KINDS[kind]) || "INTERNAL";
 }
 
 const STATUS: readonly StatusCodeName[] = ["UNSET", "OK", "ERROR"];

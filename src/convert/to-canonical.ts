@@ -1,26 +1,172 @@
 /**
  * `toCanonicalSpan`: ReadableSpan → canonical record (SPEC.md §1). Pure, never throws, never
- * mutates the span. A failing derivation degrades that one field and says why in
- * `dropped.errors`; a failure of the whole conversion still yields a minimal record.
+ * mutates the span. Each convention mapper and each record section is isolated: a failing
+ * derivation degrades that one field and says why in `dropped.errors`; a failure of the whole
+ * conversion still yields a minimal record.
  */
-import type { CanonicalSpan } from "../model/record";
+import { CONVENTIONS } from "../conventions/registry";
+import { Facts } from "../facts/facts";
+import type { CanonicalSpan, ConventionName, JsonObject, SpanType } from "../model/record";
+import { CONVENTION_NAMES } from "../model/record";
 import { CleanContext } from "../read/clean";
-import type { SpanInput } from "../read/span-input";
+import { setOwn } from "../read/json";
+import type { SpanEventLike, SpanInput } from "../read/span-input";
+import { SpanView } from "../read/span-view";
+import { toWellFormed } from "../read/strings";
 import { coreFields } from "./core-fields";
+import { extractGenericRules } from "./generic-rules";
 import { DEFAULT_MAX_STRING_LENGTH, type ConvertOptions } from "./options";
+import { Picker } from "./picker";
+import { buildAgent, buildLlm, buildMetadata, buildRetrieval, buildTags, buildTool } from "./sections";
+import { buildStatusAndError } from "./status";
+import { buildCost, buildUsage } from "./usage";
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
 
 export function toCanonicalSpan(span: SpanInput, options: ConvertOptions = {}): CanonicalSpan {
   const clean = new CleanContext(options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH);
-  const core = coreFields(span, clean);
-  const record: CanonicalSpan = {
-    ...core,
+  const errors: Record<string, string> = {};
+  let record: CanonicalSpan;
+  try {
+    record = { ...coreFields(span, clean), type: "OTHER", tags: [], metadata: {}, extras: {}, conventions: [], sources: {} };
+  } catch (e) {
+    return minimalRecord(span, errorText(e));
+  }
+  try {
+    derive(span, options.logEvents ?? [], record, clean, errors);
+  } catch (e) {
+    errors["*"] = errorText(e);
+  }
+  if (clean.truncated.length > 0) record.dropped.truncated = clean.truncated;
+  if (Object.keys(errors).length > 0) record.dropped.errors = errors;
+  return record;
+}
+
+function derive(
+  span: SpanInput,
+  logEvents: readonly SpanEventLike[],
+  record: CanonicalSpan,
+  clean: CleanContext,
+  errors: Record<string, string>,
+): void {
+  const view = new SpanView(span, logEvents);
+  const facts = new Facts();
+  let detected = false;
+  for (const c of CONVENTIONS) {
+    try {
+      if (!c.detect(view)) continue;
+      detected = true;
+      facts.current = c.name;
+      c.extract(view, facts);
+    } catch (e) {
+      errors[`convention:${c.name}`] = errorText(e);
+    }
+  }
+  facts.current = undefined;
+  try {
+    extractGenericRules(view, facts);
+  } catch (e) {
+    errors["rules"] = errorText(e);
+  }
+
+  const p = new Picker(facts);
+  const section = <T>(name: string, build: () => T): T | undefined => {
+    try {
+      return build();
+    } catch (e) {
+      errors[name] = errorText(e);
+      return undefined;
+    }
+  };
+  const type = (section("type", () => p.pick("type")) as SpanType | undefined) ?? (detected ? "CHAIN" : "OTHER");
+  record.type = type;
+  const put = <K extends keyof CanonicalSpan>(key: K, value: CanonicalSpan[K] | undefined, cleanIt = true): void => {
+    if (value === undefined) return;
+    record[key] = (cleanIt ? clean.value(value, key) : value) as CanonicalSpan[K];
+  };
+  put("llm", section("llm", () => buildLlm(p, type)));
+  put("usage", section("usage", () => buildUsage(p, type)), false);
+  put("cost", section("cost", () => buildCost(p)), false);
+  if (type !== "LLM" && type !== "EMBEDDING") put("tool", section("tool", () => buildTool(p)));
+  put("agent", section("agent", () => buildAgent(p)));
+  put("retrieval", section("retrieval", () => buildRetrieval(p, type)));
+  put("input", section("input", () => p.pick("input")) as CanonicalSpan["input"]);
+  put("output", section("output", () => p.pick("output")) as CanonicalSpan["output"]);
+  section("identity", () => {
+    const session = p.pick("sessionId");
+    const conversation = p.pick("conversationId");
+    const user = p.pick("userId");
+    if (typeof session === "string") record.sessionId = clean.str(session, "sessionId");
+    if (typeof conversation === "string") record.conversationId = clean.str(conversation, "conversationId");
+    if (typeof user === "string") record.userId = clean.str(user, "userId");
+    // Langfuse falls back from session to conversation id and back (CONVENTIONS §8.9).
+    if (!record.sessionId && record.conversationId) {
+      record.sessionId = record.conversationId;
+      p.setSource("sessionId", "rule:conversation-id");
+    } else if (!record.conversationId && record.sessionId && typeof conversation !== "string") {
+      record.conversationId = record.sessionId;
+      p.setSource("conversationId", "rule:session-id");
+    }
+    const rollout = p.pick("rolloutId");
+    const attempt = p.pick("attemptId");
+    if (typeof rollout === "string") record.rolloutId = clean.str(rollout, "rolloutId");
+    if (typeof attempt === "string") record.attemptId = clean.str(attempt, "attemptId");
+  });
+  record.tags = (section("tags", () => buildTags(p)) ?? []).map((t) => clean.str(t, "tags"));
+  record.metadata = (clean.value(section("metadata", () => buildMetadata(p)) ?? {}, "metadata") as JsonObject) ?? {};
+  section("status", () => buildStatusAndError(p, record, clean));
+
+  const conventions: ConventionName[] = [];
+  for (const name of CONVENTION_NAMES) if (p.conventions.has(name)) conventions.push(name);
+  record.conventions = conventions;
+  record.sources = p.sources;
+  record.extras = extrasOf(view, p.consumed, clean);
+}
+
+/** Every attribute that no modeled field consumed, key → original value (cleaned). */
+function extrasOf(view: SpanView, consumed: ReadonlySet<string>, clean: CleanContext): JsonObject {
+  const out: JsonObject = {};
+  for (const k of view.keys) {
+    if (consumed.has(k)) continue;
+    const v = view.attrs[k];
+    if (v === undefined) continue;
+    setOwn(out, toWellFormed(k), clean.value(v, `extras.${k}`));
+  }
+  return out;
+}
+
+/** The record of last resort, when even the core fields could not be read. */
+function minimalRecord(span: SpanInput, reason: string): CanonicalSpan {
+  const epoch = "1970-01-01T00:00:00.000000Z";
+  let name = "";
+  try {
+    name = toWellFormed(String(span?.name ?? ""));
+  } catch {
+    /* keep "" */
+  }
+  return {
+    schema: "canonspan/v1",
+    traceId: "0".repeat(32),
+    spanId: "0".repeat(16),
+    parentId: null,
+    name,
+    kind: "INTERNAL",
     type: "OTHER",
+    status: { code: "UNSET" },
+    startTime: epoch,
+    endTime: epoch,
+    durationMs: 0,
     tags: [],
     metadata: {},
-    extras: clean.attributes(span.attributes, "extras"),
+    extras: {},
+    events: [],
+    links: [],
+    resource: { attributes: {} },
+    scope: { name: "" },
     conventions: [],
     sources: {},
+    dropped: { errors: { "*": reason } },
   };
-  if (clean.truncated.length > 0) record.dropped.truncated = clean.truncated;
-  return record;
 }

@@ -16,6 +16,8 @@ export interface SpanEventLike {
   time: HrTimeLike;
   attributes?: Readonly<Record<string, unknown>>;
   droppedAttributesCount?: number;
+  /** The body of a log record, for GenAI events that arrived through the Logs API. */
+  body?: unknown;
 }
 
 export interface SpanLinkLike {

@@ -1,0 +1,189 @@
+/**
+ * Assembly of the derived record sections from the winning facts: `llm`, `tool`, `agent`,
+ * `retrieval`, identity, tags and metadata. Post-pick rules of CONVENTIONS.md §8 live here
+ * (effective model, provider normalization, finish reasons and tool calls from output
+ * messages, system instructions from system-role messages, session/conversation fallbacks).
+ */
+import type { Field } from "../facts/precedence";
+import type {
+  AgentFacts,
+  ChatMessage,
+  JsonObject,
+  JsonValue,
+  LlmFacts,
+  LlmParameters,
+  MessagePart,
+  RetrievalDocument,
+  RetrievalFacts,
+  SpanType,
+  ToolFacts,
+} from "../model/record";
+import { normalizeFinishReasons } from "../read/finish";
+import { setOwn } from "../read/json";
+import { toolCallsOf } from "../read/messages";
+import { normalizeProvider } from "../read/provider";
+import { asNumber, asString } from "../read/values";
+import type { Picker } from "./picker";
+
+const PARAMS: ReadonlyArray<keyof LlmParameters & string> = [
+  "temperature",
+  "maxTokens",
+  "topP",
+  "topK",
+  "frequencyPenalty",
+  "presencePenalty",
+  "stop",
+  "seed",
+  "n",
+  "reasoningEffort",
+  "outputType",
+];
+
+function isObject(v: unknown): v is Record<string, JsonValue> {
+  return !!v && typeof v === "object" && !Array.isArray(v);
+}
+
+function buildParameters(p: Picker): LlmParameters | undefined {
+  const out: LlmParameters = {};
+  for (const name of PARAMS) {
+    const v = p.pick(`llm.parameters.${name}` as Field, `llm.parameters.${name}`);
+    if (v !== undefined) out[name] = v as JsonValue;
+  }
+  // Remaining request parameters, lowest precedence first so higher ones win a clash.
+  const extras = p.collect("llm.parameters.extra", "llm.parameters.*").reverse();
+  for (const m of extras) {
+    if (!isObject(m)) continue;
+    for (const k of Object.keys(m)) if (!(k in out) && k !== "model" && k !== "messages") setOwn(out, k, m[k]);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+const LLM_TYPES: ReadonlySet<SpanType> = new Set<SpanType>(["LLM", "EMBEDDING"]);
+
+export function buildLlm(p: Picker, type: SpanType): LlmFacts | undefined {
+  const llm: LlmFacts = {};
+  const op = asString(p.pick("llm.operation"));
+  if (op) llm.operation = op;
+  const provider = p.pickWhere("llm.provider", (v) => normalizeProvider(v) !== undefined);
+  if (provider !== undefined) llm.provider = normalizeProvider(provider);
+  const req = asString(p.pick("llm.requestModel"));
+  const res = asString(p.pick("llm.responseModel"));
+  if (req) llm.requestModel = req;
+  if (res) llm.responseModel = res;
+  const model = res ?? req ?? asString(p.pick("llm.model"));
+  if (model) llm.model = model;
+  const ttft = asNumber(p.pick("llm.timeToFirstTokenMs"));
+  if (ttft !== undefined) llm.timeToFirstTokenMs = Math.round(ttft * 1000) / 1000;
+  const params = buildParameters(p);
+  if (params) llm.parameters = params;
+  const input = p.pick("llm.inputMessages") as ChatMessage[] | undefined;
+  const output = p.pick("llm.outputMessages") as ChatMessage[] | undefined;
+  let instructions = p.pick("llm.systemInstructions") as MessagePart[] | undefined;
+  if (!instructions && input) {
+    const sys = input.filter((m) => m.role === "system").flatMap((m) => m.parts);
+    if (sys.length > 0) {
+      instructions = sys;
+      p.setSource("llm.systemInstructions", "rule:system-messages");
+    }
+  }
+  if (instructions) llm.systemInstructions = instructions;
+  if (input) llm.inputMessages = input;
+  if (output) llm.outputMessages = output;
+  const defs = p.pick("llm.toolDefinitions");
+  if (Array.isArray(defs)) llm.toolDefinitions = defs as JsonValue[];
+  const calls = toolCallsOf(output);
+  if (calls) {
+    llm.toolCalls = calls;
+    p.setSource("llm.toolCalls", "rule:output-messages");
+  }
+  let finish = p.pick("llm.finishReasons") as string[] | undefined;
+  if (!finish && output) {
+    finish = normalizeFinishReasons(output.map((m) => m.finish_reason));
+    if (finish) p.setSource("llm.finishReasons", "rule:output-messages");
+  }
+  if (finish) llm.finishReasons = finish;
+  const rid = asString(p.pick("llm.responseId"));
+  if (rid) llm.responseId = rid;
+  const streaming = p.pick("llm.streaming");
+  if (typeof streaming === "boolean") llm.streaming = streaming;
+  else if (type === "LLM") {
+    llm.streaming = false; // absence of a streaming signal means non-streaming (semconv 1.41)
+    p.setSource("llm.streaming", "rule:default");
+  }
+  // Other spans carry `llm` only when they hold model facts, not just an operation name.
+  if (!LLM_TYPES.has(type) && !Object.keys(llm).some((k) => k !== "operation" && k !== "streaming")) return undefined;
+  return llm;
+}
+
+export function buildTool(p: Picker): ToolFacts | undefined {
+  const t: ToolFacts = {};
+  const name = asString(p.pick("tool.name"));
+  if (name) t.name = name;
+  const id = asString(p.pick("tool.callId"));
+  if (id) t.callId = id;
+  const args = p.pick("tool.arguments");
+  if (args !== undefined) t.arguments = args as JsonValue;
+  const result = p.pick("tool.result");
+  if (result !== undefined) t.result = result as JsonValue;
+  const desc = asString(p.pick("tool.description"));
+  if (desc) t.description = desc;
+  const type = asString(p.pick("tool.type"));
+  if (type) t.type = type;
+  return Object.keys(t).length > 0 ? t : undefined;
+}
+
+export function buildAgent(p: Picker): AgentFacts | undefined {
+  const a: AgentFacts = {};
+  for (const k of ["name", "id", "description", "version"] as const) {
+    const v = asString(p.pick(`agent.${k}`));
+    if (v) a[k] = v;
+  }
+  return Object.keys(a).length > 0 ? a : undefined;
+}
+
+function toDocument(d: unknown): RetrievalDocument | undefined {
+  if (typeof d === "string") return { content: d };
+  if (!isObject(d)) return undefined;
+  const src = isObject(d.document) ? d.document : d;
+  const doc: RetrievalDocument = {};
+  const id = asString(src.id);
+  if (id) doc.id = id;
+  const content = asString(src.content ?? src.text ?? src.document);
+  if (content) doc.content = content;
+  const score = asNumber(src.score ?? src.relevance_score ?? src.relevanceScore);
+  if (score !== undefined) doc.score = score;
+  if (src.metadata !== undefined && src.metadata !== null && src.metadata !== "") doc.metadata = src.metadata as JsonValue;
+  return Object.keys(doc).length > 0 ? doc : undefined;
+}
+
+export function buildRetrieval(p: Picker, type: SpanType): RetrievalFacts | undefined {
+  const r: RetrievalFacts = {};
+  if (type === "RETRIEVAL" || type === "RERANKER") {
+    const q = p.pick("retrieval.query");
+    if (q !== undefined) r.query = typeof q === "string" ? q : JSON.stringify(q);
+  }
+  const docs = p.pick("retrieval.documents");
+  if (Array.isArray(docs)) {
+    const list = docs.map(toDocument).filter((d): d is RetrievalDocument => d !== undefined);
+    if (list.length > 0) r.documents = list;
+  }
+  return Object.keys(r).length > 0 ? r : undefined;
+}
+
+export function buildTags(p: Picker): string[] {
+  const seen = new Set<string>();
+  for (const v of p.collect("tags")) {
+    for (const t of Array.isArray(v) ? v : [v]) if (typeof t === "string" && t !== "") seen.add(t);
+  }
+  return [...seen];
+}
+
+export function buildMetadata(p: Picker): JsonObject {
+  const out: JsonObject = {};
+  // Merge lowest precedence first, so the highest-precedence source wins a key clash.
+  for (const m of p.collect("metadata").reverse()) {
+    if (!isObject(m)) continue;
+    for (const k of Object.keys(m)) setOwn(out, k, m[k]!);
+  }
+  return out;
+}

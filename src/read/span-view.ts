@@ -1,0 +1,124 @@
+/**
+ * A read-only view of one span for the convention mappers: typed getters over the attributes
+ * (CONVENTIONS.md §7), prefix look-ups and cached unflattening. Built once per conversion.
+ */
+import type { JsonValue, SpanKindName } from "../model/record";
+import { kindName } from "./span-kind";
+import type { SpanEventLike, SpanInput } from "./span-input";
+import { decodeMlflow } from "./json";
+import { unflattenPrefix, type FlatTree } from "./unflatten";
+import {
+  asArray,
+  asBoolean,
+  asCount,
+  asJson,
+  asNumber,
+  asObject,
+  asString,
+  asStringList,
+  isMeaningful,
+} from "./values";
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+
+export class SpanView {
+  readonly attrs: Readonly<Record<string, unknown>>;
+  readonly keys: readonly string[];
+  readonly name: string;
+  readonly kind: SpanKindName;
+  readonly scopeName: string;
+  readonly events: readonly SpanEventLike[];
+  /** GenAI events that arrived as log records tied to this span (official instrumentation). */
+  readonly logEvents: readonly SpanEventLike[];
+  readonly resource: Readonly<Record<string, unknown>>;
+  private readonly _trees = new Map<string, FlatTree | undefined>();
+
+  constructor(span: SpanInput, logEvents: readonly SpanEventLike[] = []) {
+    const attrs = span.attributes && typeof span.attributes === "object" ? span.attributes : EMPTY;
+    this.attrs = attrs;
+    this.keys = Object.keys(attrs);
+    this.name = typeof span.name === "string" ? span.name : "";
+    this.kind = kindName(span.kind);
+    const scope = span.instrumentationScope ?? span.instrumentationLibrary;
+    this.scopeName = typeof scope?.name === "string" ? scope.name : "";
+    this.events = Array.isArray(span.events) ? span.events : [];
+    this.logEvents = logEvents;
+    this.resource = span.resource?.attributes ?? EMPTY;
+  }
+
+  /** The raw value of `key` when it is present and meaningful (§7.1), else undefined. */
+  get(key: string): unknown {
+    if (!Object.prototype.hasOwnProperty.call(this.attrs, key)) return undefined;
+    const v = this.attrs[key];
+    return isMeaningful(v) ? v : undefined;
+  }
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+  str(key: string): string | undefined {
+    return asString(this.get(key));
+  }
+  num(key: string): number | undefined {
+    return asNumber(this.get(key));
+  }
+  count(key: string): number | undefined {
+    return asCount(this.get(key));
+  }
+  bool(key: string): boolean | undefined {
+    return asBoolean(this.get(key));
+  }
+  json(key: string): JsonValue | undefined {
+    return asJson(this.get(key));
+  }
+  obj(key: string): Record<string, JsonValue> | undefined {
+    return asObject(this.get(key));
+  }
+  arr(key: string): JsonValue[] | undefined {
+    return asArray(this.get(key));
+  }
+  list(key: string): string[] | undefined {
+    return asStringList(this.get(key));
+  }
+  /** MLflow values are JSON-encoded (possibly twice). */
+  mlflow(key: string): unknown {
+    const v = this.get(key);
+    return v === undefined ? undefined : decodeMlflow(v);
+  }
+  /** Lower-cased string, for case-insensitive enums. */
+  lower(key: string): string | undefined {
+    return this.str(key)?.toLowerCase();
+  }
+
+  /** True when some attribute key starts with `prefix`. */
+  hasPrefix(prefix: string): boolean {
+    for (const k of this.keys) if (k.startsWith(prefix)) return true;
+    return false;
+  }
+
+  /** Map-style prefix (§7.7): `[subKey, fullKey]` for every key under `prefix + "."`. */
+  prefixed(prefix: string): Array<[string, string]> {
+    const head = prefix + ".";
+    const out: Array<[string, string]> = [];
+    for (const k of this.keys) {
+      if (k.length > head.length && k.startsWith(head) && isMeaningful(this.attrs[k])) out.push([k.slice(head.length), k]);
+    }
+    return out;
+  }
+
+  /** Unflattened tree of `prefix.N.…` keys (cached), with the full keys it read. */
+  tree(prefix: string): { tree: FlatTree; keys: string[] } | undefined {
+    const consumed = new Set<string>();
+    if (!this._trees.has(prefix)) this._trees.set(prefix, unflattenPrefix(this.attrs, this.keys, prefix, consumed));
+    const tree = this._trees.get(prefix);
+    if (!tree) return undefined;
+    const head = prefix + ".";
+    return { tree, keys: consumed.size > 0 ? [...consumed] : this.keys.filter((k) => k.startsWith(head)) };
+  }
+
+  /** Span events (and log events) with the given name. */
+  eventsNamed(name: string): SpanEventLike[] {
+    const out: SpanEventLike[] = [];
+    for (const e of this.events) if (e.name === name) out.push(e);
+    return out;
+  }
+}
