@@ -117,14 +117,16 @@ function extractLlm(v: SpanView, f: Facts): void {
       f.add("llm.streaming", key, true, []);
     }
   }
-  for (const [key, field, kind] of PARAMS) {
-    f.add(field, key, kind === "num" ? v.num(key) : kind === "list" ? v.list(key) : v.str(key));
-  }
-  const rest = v.prefixed("gen_ai.request").filter(([, k]) => !MODELED_REQUEST_KEYS.has(k));
-  if (rest.length > 0) {
-    const extra: Record<string, unknown> = {};
-    for (const [sub, k] of rest) extra[sub] = v.json(k);
-    f.add("llm.parameters.extra", "gen_ai.request.*", extra, rest.map(([, k]) => k));
+  if (v.hasPrefix("gen_ai.request.") || v.hasPrefix("gen_ai.openai.") || v.has("gen_ai.output.type")) {
+    for (const [key, field, kind] of PARAMS) {
+      f.add(field, key, kind === "num" ? v.num(key) : kind === "list" ? v.list(key) : v.str(key));
+    }
+    const rest = v.prefixed("gen_ai.request").filter(([, k]) => !MODELED_REQUEST_KEYS.has(k));
+    if (rest.length > 0) {
+      const extra: Record<string, unknown> = {};
+      for (const [sub, k] of rest) extra[sub] = v.json(k);
+      f.add("llm.parameters.extra", "gen_ai.request.*", extra, rest.map(([, k]) => k));
+    }
   }
   f.add("llm.responseId", "gen_ai.response.id", v.str("gen_ai.response.id"));
   f.add("llm.finishReasons", "gen_ai.response.finish_reasons", normalizeFinishReasons(v.list("gen_ai.response.finish_reasons")));
@@ -140,27 +142,36 @@ function extractLlm(v: SpanView, f: Facts): void {
 }
 
 function extractUsageAndCost(v: SpanView, f: Facts): void {
+  if (!v.hasPrefix("gen_ai.usage.") && !v.hasPrefix("gen_ai.aggregated_usage.")) return;
   for (const [key, field] of USAGE) f.add(field, key, v.count(key));
   if (v.hasPrefix("gen_ai.aggregated_usage.")) f.add("usage.aggregate", "rule:aggregate", true, []);
   f.add("cost.totalUsd", "gen_ai.usage.cost", v.num("gen_ai.usage.cost"));
 }
 
 function extractToolAgentIdentity(v: SpanView, f: Facts): void {
+  if (v.hasPrefix("gen_ai.tool.")) extractTool(v, f);
+  if (v.hasPrefix("gen_ai.agent.")) {
+    f.add("agent.name", "gen_ai.agent.name", v.str("gen_ai.agent.name"));
+    f.add("agent.id", "gen_ai.agent.id", v.str("gen_ai.agent.id"));
+    f.add("agent.id", "gen_ai.agent.call.id", v.str("gen_ai.agent.call.id"));
+    f.add("agent.description", "gen_ai.agent.description", v.str("gen_ai.agent.description"));
+    f.add("agent.version", "gen_ai.agent.version", v.str("gen_ai.agent.version"));
+  }
+  f.add("conversationId", "gen_ai.conversation.id", v.str("gen_ai.conversation.id"));
+  f.add("userId", "gen_ai.user", v.str("gen_ai.user"));
+  if (v.hasPrefix("gen_ai.retrieval.")) {
+    f.add("retrieval.query", "gen_ai.retrieval.query.text", v.str("gen_ai.retrieval.query.text"));
+    f.add("retrieval.documents", "gen_ai.retrieval.documents", v.arr("gen_ai.retrieval.documents"));
+  }
+}
+
+function extractTool(v: SpanView, f: Facts): void {
   f.add("tool.name", "gen_ai.tool.name", v.str("gen_ai.tool.name"));
   f.add("tool.callId", "gen_ai.tool.call.id", v.str("gen_ai.tool.call.id"));
   f.add("tool.arguments", "gen_ai.tool.call.arguments", v.json("gen_ai.tool.call.arguments"));
   f.add("tool.result", "gen_ai.tool.call.result", v.json("gen_ai.tool.call.result"));
   f.add("tool.description", "gen_ai.tool.description", v.str("gen_ai.tool.description"));
   f.add("tool.type", "gen_ai.tool.type", v.str("gen_ai.tool.type"));
-  f.add("agent.name", "gen_ai.agent.name", v.str("gen_ai.agent.name"));
-  f.add("agent.id", "gen_ai.agent.id", v.str("gen_ai.agent.id"));
-  f.add("agent.id", "gen_ai.agent.call.id", v.str("gen_ai.agent.call.id"));
-  f.add("agent.description", "gen_ai.agent.description", v.str("gen_ai.agent.description"));
-  f.add("agent.version", "gen_ai.agent.version", v.str("gen_ai.agent.version"));
-  f.add("conversationId", "gen_ai.conversation.id", v.str("gen_ai.conversation.id"));
-  f.add("userId", "gen_ai.user", v.str("gen_ai.user"));
-  f.add("retrieval.query", "gen_ai.retrieval.query.text", v.str("gen_ai.retrieval.query.text"));
-  f.add("retrieval.documents", "gen_ai.retrieval.documents", v.arr("gen_ai.retrieval.documents"));
 }
 
 export const genAi: Convention = {

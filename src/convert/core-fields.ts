@@ -14,15 +14,22 @@ import type { CleanContext } from "../read/clean";
 import type { SpanInput } from "../read/span-input";
 import { hrDurationMs, hrTimeToIso } from "../read/time";
 
-const HEX = /^[0-9a-f]+$/;
+function isLowerHex(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
 const ZERO_TRACE = "0".repeat(32);
 const ZERO_SPAN = "0".repeat(16);
 
 /** Lower-case hex of the expected length, else the all-zero id (invalid ids never pass through). */
 export function hexId(v: unknown, length: 16 | 32): string {
   if (typeof v !== "string") return length === 32 ? ZERO_TRACE : ZERO_SPAN;
+  if (v.length === length && isLowerHex(v)) return v;
   const s = v.toLowerCase();
-  return s.length === length && HEX.test(s) ? s : length === 32 ? ZERO_TRACE : ZERO_SPAN;
+  return s.length === length && isLowerHex(s) ? s : length === 32 ? ZERO_TRACE : ZERO_SPAN;
 }
 
 function parentIdOf(span: SpanInput): string | null {
@@ -34,27 +41,29 @@ function parentIdOf(span: SpanInput): string | null {
 
 const STATUS: readonly StatusCodeName[] = ["UNSET", "OK", "ERROR"];
 
-/** The record skeleton: every field that does not depend on a convention. */
-export type CoreFields = Pick<
-  CanonicalSpan,
-  | "schema"
-  | "traceId"
-  | "spanId"
-  | "parentId"
-  | "name"
-  | "kind"
-  | "status"
-  | "startTime"
-  | "endTime"
-  | "durationMs"
-  | "events"
-  | "links"
-  | "resource"
-  | "scope"
-  | "dropped"
->;
+/**
+ * The record skeleton: every field that does not depend on a convention, plus empty derived
+ * collections. Built as one literal so every record has the same shape (object spread and
+ * later key additions in varying order cost several µs per record in V8).
+ */
+/**
+ * A provider's spans share one Resource: its cleaned form is built once and shared by their
+ * records (records are read-only to sinks; see SpanSink).
+ */
+const RESOURCES = new WeakMap<object, CanonicalSpan["resource"]>();
 
-export function coreFields(span: SpanInput, clean: CleanContext): CoreFields {
+function resourceOf(span: SpanInput, clean: CleanContext): CanonicalSpan["resource"] {
+  const res = span.resource;
+  if (!res || typeof res !== "object") return { attributes: {} };
+  const cached = RESOURCES.get(res);
+  if (cached) return cached;
+  const out: CanonicalSpan["resource"] = { attributes: clean.attributes(res.attributes, "resource.attributes") };
+  if (typeof res.schemaUrl === "string" && res.schemaUrl) out.schemaUrl = clean.str(res.schemaUrl, "resource.schemaUrl");
+  RESOURCES.set(res, out);
+  return out;
+}
+
+export function coreFields(span: SpanInput, clean: CleanContext): CanonicalSpan {
   const ctx = typeof span.spanContext === "function" ? span.spanContext() : undefined;
   const status = span.status ?? { code: 0 };
   const statusCode = STATUS[status.code] ?? "UNSET";
@@ -77,32 +86,37 @@ export function coreFields(span: SpanInput, clean: CleanContext): CoreFields {
     });
   }
 
-  const dropped: CoreFields["dropped"] = {};
+  const dropped: CanonicalSpan["dropped"] = {};
   if (span.droppedAttributesCount) dropped.attributes = span.droppedAttributesCount;
   if (span.droppedEventsCount) dropped.events = span.droppedEventsCount;
   if (span.droppedLinksCount) dropped.links = span.droppedLinksCount;
 
   const start = span.startTime ?? [0, 0];
   const end = span.endTime ?? start;
-  const out: CoreFields = {
+  const out: CanonicalSpan = {
     schema: SCHEMA_VERSION,
     traceId: hexId(ctx?.traceId, 32),
     spanId: hexId(ctx?.spanId, 16),
     parentId: parentIdOf(span),
     name: clean.str(String(span.name ?? ""), "name"),
     kind: kindName(span.kind),
+    type: "OTHER",
     status: { code: statusCode },
     startTime: hrTimeToIso(start),
     endTime: hrTimeToIso(end),
     durationMs: hrDurationMs(start, end),
     events,
     links,
-    resource: { attributes: clean.attributes(span.resource?.attributes, "resource.attributes") },
+    resource: resourceOf(span, clean),
     scope: { name: clean.str(String(scopeIn?.name ?? ""), "scope.name") },
+    tags: [],
+    metadata: {},
+    extras: {},
+    conventions: [],
+    sources: {},
     dropped,
   };
   if (status.message) out.status.message = clean.str(String(status.message), "status.message");
-  if (span.resource?.schemaUrl) out.resource.schemaUrl = clean.str(span.resource.schemaUrl, "resource.schemaUrl");
   if (scopeIn?.version) out.scope.version = clean.str(String(scopeIn.version), "scope.version");
   if (scopeIn?.schemaUrl) out.scope.schemaUrl = clean.str(String(scopeIn.schemaUrl), "scope.schemaUrl");
   return out;

@@ -14,6 +14,11 @@ export class Picker {
 
   constructor(private readonly _facts: Facts) {}
 
+  /** True when any field of `section` has a candidate: lets the assembler skip whole sections. */
+  has(section: string): boolean {
+    return this._facts.hasSection(section);
+  }
+
   private _use(c: Candidate): void {
     for (const k of c.keys) this.consumed.add(k);
     if (c.convention) this.conventions.add(c.convention);

@@ -30,7 +30,7 @@ export function toCanonicalSpan(span: SpanInput, options: ConvertOptions = {}): 
   const errors: Record<string, string> = {};
   let record: CanonicalSpan;
   try {
-    record = { ...coreFields(span, clean), type: "OTHER", tags: [], metadata: {}, extras: {}, conventions: [], sources: {} };
+    record = coreFields(span, clean);
   } catch (e) {
     return minimalRecord(span, errorText(e));
   }
@@ -84,14 +84,14 @@ function derive(
   record.type = type;
   const put = <K extends keyof CanonicalSpan>(key: K, value: CanonicalSpan[K] | undefined, cleanIt = true): void => {
     if (value === undefined) return;
-    record[key] = (cleanIt ? clean.value(value, key) : value) as CanonicalSpan[K];
+    record[key] = (cleanIt ? clean.owned(value, key) : value) as CanonicalSpan[K];
   };
-  put("llm", section("llm", () => buildLlm(p, type)));
-  put("usage", section("usage", () => buildUsage(p, type)), false);
-  put("cost", section("cost", () => buildCost(p)), false);
-  if (type !== "LLM" && type !== "EMBEDDING") put("tool", section("tool", () => buildTool(p)));
-  put("agent", section("agent", () => buildAgent(p)));
-  put("retrieval", section("retrieval", () => buildRetrieval(p, type)));
+  if (p.has("llm") || type === "LLM" || type === "EMBEDDING") put("llm", section("llm", () => buildLlm(p, type)));
+  if (p.has("usage")) put("usage", section("usage", () => buildUsage(p, type)), false);
+  if (p.has("cost")) put("cost", section("cost", () => buildCost(p)), false);
+  if (p.has("tool") && type !== "LLM" && type !== "EMBEDDING") put("tool", section("tool", () => buildTool(p)));
+  if (p.has("agent")) put("agent", section("agent", () => buildAgent(p)));
+  if (p.has("retrieval")) put("retrieval", section("retrieval", () => buildRetrieval(p, type)));
   put("input", section("input", () => p.pick("input")) as CanonicalSpan["input"]);
   put("output", section("output", () => p.pick("output")) as CanonicalSpan["output"]);
   section("identity", () => {
@@ -115,7 +115,7 @@ function derive(
     if (typeof attempt === "string") record.attemptId = clean.str(attempt, "attemptId");
   });
   record.tags = (section("tags", () => buildTags(p)) ?? []).map((t) => clean.str(t, "tags"));
-  record.metadata = (clean.value(section("metadata", () => buildMetadata(p)) ?? {}, "metadata") as JsonObject) ?? {};
+  record.metadata = clean.owned(section("metadata", () => buildMetadata(p)) ?? {}, "metadata") as JsonObject;
   section("status", () => buildStatusAndError(p, record, clean));
 
   const conventions: ConventionName[] = [];

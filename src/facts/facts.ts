@@ -15,12 +15,20 @@ export interface Candidate {
   /** Attribute keys this value was read from: removed from `extras` when it is used. */
   readonly keys: readonly string[];
   readonly convention: ConventionName | undefined;
-  readonly rank: number;
   readonly seq: number;
+}
+
+/** Rank is looked up only when a field has several candidates (the rare case). */
+function better(a: Candidate, b: Candidate): boolean {
+  const ra = rankOf(a.field, a.source);
+  const rb = rankOf(b.field, b.source);
+  return ra < rb || (ra === rb && a.seq < b.seq);
 }
 
 export class Facts {
   private readonly _byField = new Map<Field, Candidate[]>();
+  /** First path segments of the fields with candidates (`llm`, `usage`, `tool`, …). */
+  private readonly _sections = new Set<string>();
   private _seq = 0;
   /** The convention whose mapper is adding candidates now. */
   current: ConventionName | undefined;
@@ -38,12 +46,20 @@ export class Facts {
       source,
       keys: k,
       convention: this.current,
-      rank: rankOf(field, source),
       seq: this._seq++,
     };
     const list = this._byField.get(field);
     if (list) list.push(c);
-    else this._byField.set(field, [c]);
+    else {
+      this._byField.set(field, [c]);
+      const dot = field.indexOf(".");
+      this._sections.add(dot < 0 ? field : field.slice(0, dot));
+    }
+  }
+
+  /** True when some field of the section (`llm`, `usage`, `cost`, …) has a candidate. */
+  hasSection(section: string): boolean {
+    return this._sections.has(section);
   }
 
   has(field: Field): boolean {
@@ -55,7 +71,7 @@ export class Facts {
     const list = this._byField.get(field);
     if (!list) return undefined;
     let best = list[0]!;
-    for (const c of list) if (c.rank < best.rank || (c.rank === best.rank && c.seq < best.seq)) best = c;
+    for (let i = 1; i < list.length; i++) if (better(list[i]!, best)) best = list[i]!;
     return best;
   }
 
@@ -63,7 +79,8 @@ export class Facts {
   all(field: Field): Candidate[] {
     const list = this._byField.get(field);
     if (!list) return [];
-    return [...list].sort((a, b) => a.rank - b.rank || a.seq - b.seq);
+    if (list.length === 1) return list;
+    return [...list].sort((a, b) => rankOf(a.field, a.source) - rankOf(b.field, b.source) || a.seq - b.seq);
   }
 
   isCollected(field: Field): boolean {

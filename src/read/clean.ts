@@ -5,7 +5,7 @@
  */
 import type { JsonObject, JsonValue } from "../model/record";
 import { setOwn } from "./json";
-import { toWellFormed, truncate, TRUNCATION_MARK } from "./strings";
+import { isWellFormedString, toWellFormed, truncate, TRUNCATION_MARK } from "./strings";
 
 /** Tracks what cleaning cut, by record path. */
 export class CleanContext {
@@ -19,7 +19,32 @@ export class CleanContext {
     return truncate(w, this.maxStringLength) + TRUNCATION_MARK;
   }
 
-  /** Any value → JSON value: strings cleaned, non-finite numbers dropped to null, depth-bounded. */
+  /**
+   * A value the pipeline owns (freshly parsed or built): returned as-is when it is already
+   * clean — no allocation in the common case — else rebuilt by `value`.
+   */
+  owned(v: unknown, path: string): JsonValue {
+    return this._isClean(v, 0) ? (v as JsonValue) : this.value(v, path);
+  }
+
+  private _isClean(v: unknown, depth: number): boolean {
+    if (typeof v === "string") return v.length <= this.maxStringLength && isWellFormedString(v);
+    if (typeof v === "number") return Number.isFinite(v);
+    if (typeof v === "boolean" || v === null) return true;
+    if (typeof v !== "object" || depth > 64) return false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (!this._isClean(v[i], depth + 1)) return false;
+      return true;
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return false;
+    for (const k in v as object) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x === undefined || k === "__proto__" || !isWellFormedString(k) || !this._isClean(x, depth + 1)) return false;
+    }
+    return true;
+  }
+
+  /** Any value → a fresh JSON value: strings cleaned, non-finite numbers dropped to null, depth-bounded. */
   value(v: unknown, path: string, depth = 0): JsonValue {
     if (typeof v === "string") return this.str(v, path);
     if (typeof v === "number") return Number.isFinite(v) ? v : null;

@@ -9,7 +9,7 @@
  *   properties and never reach a prototype; strings are made well-formed.
  */
 import type { JsonValue } from "../model/record";
-import { toWellFormed } from "./strings";
+import { isWellFormedString, toWellFormed } from "./strings";
 
 export const MAX_JSON_DEPTH = 64;
 
@@ -76,15 +76,51 @@ export type ParseOutcome =
   | { ok: true; value: JsonValue }
   | { ok: false; reason: "not_json" | "invalid" | "too_deep" };
 
-/** Parses JSON text safely. Never throws. */
+const TOO_DEEP = 2;
+
+/**
+ * Checks a `JSON.parse` result in one walk that allocates nothing: 0 = clean (every string and
+ * key well-formed, no `__proto__` key), 1 = needs rebuilding, 2 = nested deeper than `maxDepth`.
+ * The walk stops at `maxDepth`, so its own recursion is bounded whatever the input.
+ */
+function checkJson(v: unknown, depth: number, maxDepth: number): 0 | 1 | 2 {
+  if (typeof v === "string") return isWellFormedString(v) ? 0 : 1;
+  if (v === null || typeof v !== "object") return 0;
+  if (depth >= maxDepth) return TOO_DEEP;
+  let result: 0 | 1 = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = checkJson(v[i], depth + 1, maxDepth);
+      if (r === TOO_DEEP) return r;
+      if (r === 1) result = 1;
+    }
+    return result;
+  }
+  for (const k in v as object) {
+    if (k === "__proto__" || !isWellFormedString(k)) result = 1;
+    const r = checkJson((v as Record<string, unknown>)[k], depth + 1, maxDepth);
+    if (r === TOO_DEEP) return r;
+    if (r === 1) result = 1;
+  }
+  return result;
+}
+
+/**
+ * Parses JSON text safely. Never throws. V8's `JSON.parse` itself accepts very deep input
+ * (RELIABILITY.md: 1e6 levels); the depth check runs on the result, before anything recursive.
+ */
 export function parseJsonText(text: string, maxDepth = MAX_JSON_DEPTH): ParseOutcome {
   if (!looksLikeJson(text)) return { ok: false, reason: "not_json" };
-  if (jsonDepth(text, maxDepth) > maxDepth) return { ok: false, reason: "too_deep" };
+  let parsed: unknown;
   try {
-    return { ok: true, value: sanitizeJson(JSON.parse(text)) };
-  } catch {
-    return { ok: false, reason: "invalid" };
+    parsed = JSON.parse(text);
+  } catch (e) {
+    // A RangeError here means the engine's own nesting limit: too deep, not invalid.
+    return { ok: false, reason: e instanceof RangeError ? "too_deep" : "invalid" };
   }
+  const check = checkJson(parsed, 0, maxDepth);
+  if (check === TOO_DEEP) return { ok: false, reason: "too_deep" };
+  return { ok: true, value: check === 0 ? (parsed as JsonValue) : sanitizeJson(parsed) };
 }
 
 /**

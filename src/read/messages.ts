@@ -142,10 +142,54 @@ function openAiToolCalls(v: unknown): MessagePart[] {
   return out;
 }
 
+const MESSAGE_KEYS = new Set(["role", "parts", "name", "finish_reason"]);
+
+/** A part already in canonical OTel form (no parsing or renaming needed). */
+function isCanonicalPart(p: unknown): boolean {
+  if (!isObj(p) || typeof p.type !== "string") return false;
+  switch (p.type) {
+    case "text":
+    case "reasoning":
+      return typeof p.content === "string";
+    case "tool_call":
+      return typeof p.name === "string" && typeof p.arguments !== "string";
+    case "tool_call_response":
+      return "response" in p;
+    case "tool-call":
+    case "tool-result":
+    case "tool_use":
+    case "tool_result":
+    case "image_url":
+    case "image":
+    case "input_audio":
+    case "input_text":
+    case "output_text":
+    case "thinking":
+      return false;
+    default:
+      return true;
+  }
+}
+
+/**
+ * Fast path: a message already in OTel form is used as it is (it is a fresh parse result owned
+ * by the pipeline), avoiding a rebuild of every part.
+ */
+function asCanonicalMessage(m: Obj): ChatMessage | undefined {
+  if (typeof m.role !== "string" || !Array.isArray(m.parts)) return undefined;
+  for (const k in m) if (!MESSAGE_KEYS.has(k)) return undefined;
+  if (m.name !== undefined && typeof m.name !== "string") return undefined;
+  if (m.finish_reason !== undefined && normalizeFinishReason(m.finish_reason) !== m.finish_reason) return undefined;
+  for (const p of m.parts) if (!isCanonicalPart(p)) return undefined;
+  return m as unknown as ChatMessage;
+}
+
 /** Any message-like object → an OTel ChatMessage, or undefined when it is not a message. */
 export function normalizeMessage(m: unknown, defaultRole = "user"): ChatMessage | undefined {
   if (typeof m === "string") return { role: defaultRole, parts: [{ type: "text", content: m }] };
   if (!isObj(m)) return undefined;
+  const canonical = asCanonicalMessage(m);
+  if (canonical) return canonical;
   // gen_ai.choice body: { index, finish_reason, message: {...}, tool_calls? }
   if (isObj(m.message) && !("role" in m && "parts" in m)) {
     const inner = normalizeMessage({ role: "assistant", ...m.message }, "assistant");

@@ -48,8 +48,9 @@ export class SpanView {
 
   /** The raw value of `key` when it is present and meaningful (§7.1), else undefined. */
   get(key: string): unknown {
-    if (!Object.prototype.hasOwnProperty.call(this.attrs, key)) return undefined;
     const v = this.attrs[key];
+    if (v === undefined) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(this.attrs, key)) return undefined;
     return isMeaningful(v) ? v : undefined;
   }
   has(key: string): boolean {
@@ -89,10 +90,34 @@ export class SpanView {
     return this.str(key)?.toLowerCase();
   }
 
-  /** True when some attribute key starts with `prefix`. */
+  /**
+   * True when some attribute key starts with `prefix`. Prefixes of one or two whole segments
+   * (`"gen_ai."`, `"gen_ai.usage."`) are answered from a set built once per span.
+   */
   hasPrefix(prefix: string): boolean {
+    if (prefix.endsWith(".")) {
+      const head = prefix.slice(0, -1);
+      const dots = head.split(".").length - 1;
+      if (dots <= 1) return this._heads().has(head);
+    }
     for (const k of this.keys) if (k.startsWith(prefix)) return true;
     return false;
+  }
+
+  private _headSet: Set<string> | undefined;
+  /** First and first-two segments of every key that has more segments after them. */
+  private _heads(): Set<string> {
+    if (this._headSet) return this._headSet;
+    const set = new Set<string>();
+    for (const k of this.keys) {
+      const a = k.indexOf(".");
+      if (a < 0) continue;
+      set.add(k.slice(0, a));
+      const b = k.indexOf(".", a + 1);
+      if (b >= 0) set.add(k.slice(0, b));
+    }
+    this._headSet = set;
+    return set;
   }
 
   /** Map-style prefix (§7.7): `[subKey, fullKey]` for every key under `prefix + "."`. */

@@ -7,6 +7,12 @@ type WellFormedString = string & { isWellFormed?: () => boolean; toWellFormed?: 
 
 const HAS_NATIVE = typeof (String.prototype as WellFormedString).isWellFormed === "function";
 
+/** True when `s` has no lone surrogate. */
+export function isWellFormedString(s: string): boolean {
+  if (HAS_NATIVE) return (s as WellFormedString).isWellFormed!();
+  return toWellFormed(s) === s;
+}
+
 /** Replaces lone surrogates with U+FFFD (String.prototype.toWellFormed, with a Node 18 fallback). */
 export function toWellFormed(s: string): string {
   if (HAS_NATIVE) {

@@ -96,7 +96,8 @@ export function asStringList(v: unknown): string[] | undefined {
 export function asJson(v: unknown): JsonValue | undefined {
   if (!isMeaningful(v)) return undefined;
   const p = maybeJson(v);
-  return p as JsonValue;
+  // A native attribute array belongs to the span: hand out a copy, never the span's own array.
+  return (Array.isArray(p) && p === v ? [...p] : p) as JsonValue;
 }
 
 /** A plain object parsed from an object or JSON object text, else undefined. */
@@ -109,5 +110,6 @@ export function asObject(v: unknown): Record<string, JsonValue> | undefined {
 /** An array parsed from an array or JSON array text, else undefined. */
 export function asArray(v: unknown): JsonValue[] | undefined {
   const p = maybeJson(v);
-  return Array.isArray(p) ? (p as JsonValue[]) : undefined;
+  if (!Array.isArray(p)) return undefined;
+  return (p === v ? [...p] : p) as JsonValue[];
 }

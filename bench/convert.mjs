@@ -1,0 +1,29 @@
+// Conversion cost per span on the PERFORMANCE.md workload: toCanonicalSpan alone, and with
+// JSON.stringify of the record, against JSON.stringify of a plain copy of the span (the floor).
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { toCanonicalSpan } from "../dist/index.mjs";
+import { runWorkload } from "./workload.mjs";
+
+const exporter = new InMemorySpanExporter();
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+runWorkload(provider.getTracer("bench"), 2500);
+const spans = exporter.getFinishedSpans();
+
+function plain(s) {
+  return { name: s.name, kind: s.kind, ctx: s.spanContext(), parent: s.parentSpanContext?.spanId, start: s.startTime, end: s.endTime,
+    status: s.status, attributes: s.attributes, events: s.events, links: s.links, resource: s.resource.attributes, scope: s.instrumentationScope };
+}
+function time(label, fn) {
+  for (let i = 0; i < 2; i++) for (const s of spans) fn(s); // warm-up
+  const t0 = process.hrtime.bigint();
+  let bytes = 0;
+  for (let i = 0; i < 3; i++) for (const s of spans) bytes += fn(s);
+  const us = Number(process.hrtime.bigint() - t0) / 1e3 / (3 * spans.length);
+  console.log(`${label.padEnd(34)} ${us.toFixed(2).padStart(7)} µs/span  ${(bytes / 3 / spans.length).toFixed(0)} B/span`);
+  return us;
+}
+console.log(`${spans.length} spans`);
+const floor = time("JSON.stringify(plain span)", (s) => JSON.stringify(plain(s)).length);
+const conv = time("toCanonicalSpan", (s) => (toCanonicalSpan(s), 0));
+const both = time("toCanonicalSpan + JSON.stringify", (s) => JSON.stringify(toCanonicalSpan(s)).length);
+console.log(`ratio convert+stringify / stringify floor: ${(both / floor).toFixed(2)}x (conversion alone ${(conv / floor).toFixed(2)}x)`);
