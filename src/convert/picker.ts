@@ -3,7 +3,7 @@
  * which attribute keys were consumed (they leave `extras`), which conventions contributed,
  * and `sources` (field path → source id).
  */
-import type { Candidate, Facts } from "../facts/facts";
+import { keysOf, type Candidate, type Facts } from "../facts/facts";
 import type { Field } from "../facts/precedence";
 import type { ConventionName } from "../model/record";
 
@@ -20,7 +20,7 @@ export class Picker {
   }
 
   private _use(c: Candidate): void {
-    for (const k of c.keys) this.consumed.add(k);
+    for (const k of keysOf(c)) this.consumed.add(k);
     if (c.convention) this.conventions.add(c.convention);
   }
 

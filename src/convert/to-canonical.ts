@@ -121,8 +121,18 @@ function derive(
   const conventions: ConventionName[] = [];
   for (const name of CONVENTION_NAMES) if (p.conventions.has(name)) conventions.push(name);
   record.conventions = conventions;
-  record.sources = p.sources;
+  record.sources = sourcesPresent(p.sources, record);
   record.extras = extrasOf(view, p.consumed, clean);
+}
+
+/** Provenance only for fields the record has (a section can be dropped after its fields were read). */
+function sourcesPresent(sources: Record<string, string>, record: CanonicalSpan): Record<string, string> {
+  for (const path of Object.keys(sources)) {
+    const dot = path.indexOf(".");
+    const top = (dot < 0 ? path : path.slice(0, dot)) as keyof CanonicalSpan;
+    if (record[top] === undefined && top !== ("status" as keyof CanonicalSpan)) delete sources[path];
+  }
+  return sources;
 }
 
 /** Every attribute that no modeled field consumed, key → original value (cleaned). */

@@ -12,8 +12,11 @@ export interface Candidate {
   readonly value: unknown;
   /** Source id, as named in precedence.ts. */
   readonly source: string;
-  /** Attribute keys this value was read from: removed from `extras` when it is used. */
-  readonly keys: readonly string[];
+  /**
+   * Attribute keys this value was read from: removed from `extras` when it is used. Undefined
+   * means the default derived from `source` (see `keysOf`), saving an array per candidate.
+   */
+  readonly keys: readonly string[] | undefined;
   readonly convention: ConventionName | undefined;
   readonly seq: number;
 }
@@ -39,7 +42,7 @@ export class Facts {
    */
   add(field: Field, source: string, value: unknown, keys?: string | readonly string[]): void {
     if (!isMeaningful(value)) return;
-    const k = keys === undefined ? defaultKeys(source) : typeof keys === "string" ? [keys] : keys;
+    const k = typeof keys === "string" ? [keys] : keys;
     const c: Candidate = {
       field,
       value,
@@ -88,10 +91,14 @@ export class Facts {
   }
 }
 
-/** Source ids that are attribute keys consume that key; rules, events and `key#field` forms name it. */
-function defaultKeys(source: string): readonly string[] {
-  if (source.startsWith("rule:") || source.startsWith("event:") || source.startsWith("log:")) return [];
-  if (source.startsWith("resource:")) return [];
-  const hash = source.indexOf("#");
-  return [hash >= 0 ? source.slice(0, hash) : source];
+/**
+ * The attribute keys a candidate consumes: its explicit keys, else its source when that is an
+ * attribute key (`key#field` consumes `key`; rules, events and resource sources consume none).
+ */
+export function keysOf(c: Candidate): readonly string[] {
+  if (c.keys !== undefined) return c.keys;
+  const s = c.source;
+  if (s.startsWith("rule:") || s.startsWith("event:") || s.startsWith("log:") || s.startsWith("resource:")) return [];
+  const hash = s.indexOf("#");
+  return [hash >= 0 ? s.slice(0, hash) : s];
 }

@@ -90,34 +90,22 @@ export class SpanView {
     return this.str(key)?.toLowerCase();
   }
 
-  /**
-   * True when some attribute key starts with `prefix`. Prefixes of one or two whole segments
-   * (`"gen_ai."`, `"gen_ai.usage."`) are answered from a set built once per span.
-   */
-  hasPrefix(prefix: string): boolean {
-    if (prefix.endsWith(".")) {
-      const head = prefix.slice(0, -1);
-      const dots = head.split(".").length - 1;
-      if (dots <= 1) return this._heads().has(head);
-    }
-    for (const k of this.keys) if (k.startsWith(prefix)) return true;
-    return false;
-  }
+  private readonly _prefixCache = new Map<string, boolean>();
 
-  private _headSet: Set<string> | undefined;
-  /** First and first-two segments of every key that has more segments after them. */
-  private _heads(): Set<string> {
-    if (this._headSet) return this._headSet;
-    const set = new Set<string>();
-    for (const k of this.keys) {
-      const a = k.indexOf(".");
-      if (a < 0) continue;
-      set.add(k.slice(0, a));
-      const b = k.indexOf(".", a + 1);
-      if (b >= 0) set.add(k.slice(0, b));
+  /** True when some attribute key starts with `prefix` (answered once per prefix and span). */
+  hasPrefix(prefix: string): boolean {
+    let found = this._prefixCache.get(prefix);
+    if (found === undefined) {
+      found = false;
+      for (const k of this.keys) {
+        if (k.startsWith(prefix)) {
+          found = true;
+          break;
+        }
+      }
+      this._prefixCache.set(prefix, found);
     }
-    this._headSet = set;
-    return set;
+    return found;
   }
 
   /** Map-style prefix (§7.7): `[subKey, fullKey]` for every key under `prefix + "."`. */
