@@ -2,14 +2,15 @@ import { defineConfig } from "tsup";
 
 // Dual ESM + CommonJS build: `.mjs` / `.cjs` with matching `.d.mts` / `.d.cts` declarations.
 export default defineConfig({
-  // Add `register: "src/register.ts"` and `cli: "src/cli/main.ts"` here when they exist.
-  entry: { index: "src/index.ts" },
+  entry: { index: "src/index.ts", register: "src/register.ts", cli: "src/cli/main.ts" },
   format: ["esm", "cjs"],
-  dts: true,
+  dts: { entry: { index: "src/index.ts", register: "src/register.ts" } },
   target: "node18",
   platform: "node",
   sourcemap: true,
   clean: true,
   splitting: false,
+  // `__filename` / `import.meta.url` work in both formats.
+  shims: true,
   outExtension: ({ format }) => ({ js: format === "cjs" ? ".cjs" : ".mjs" }),
 });
