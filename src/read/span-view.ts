@@ -31,6 +31,8 @@ export class SpanView {
   /** GenAI events that arrived as log records tied to this span (official instrumentation). */
   readonly logEvents: readonly SpanEventLike[];
   readonly resource: Readonly<Record<string, unknown>>;
+  /** Span start in epoch milliseconds (fractional), or undefined when the start time is unusable. */
+  readonly startTimeMs: number | undefined;
   private readonly _trees = new Map<string, FlatTree | undefined>();
 
   constructor(span: SpanInput, logEvents: readonly SpanEventLike[] = []) {
@@ -44,6 +46,9 @@ export class SpanView {
     this.events = Array.isArray(span.events) ? span.events : [];
     this.logEvents = logEvents;
     this.resource = span.resource?.attributes ?? EMPTY;
+    const st = span.startTime;
+    const ms = Array.isArray(st) ? Number(st[0]) * 1000 + Number(st[1]) / 1e6 : NaN;
+    this.startTimeMs = Number.isFinite(ms) && ms > 0 ? ms : undefined;
   }
 
   /** The raw value of `key` when it is present and meaningful (§7.1), else undefined. */
