@@ -1,0 +1,103 @@
+// One measured pipeline in a fresh process. argv: <pipeline> <spans> [receiverPort]
+// Prints one JSON line: onEnd mean/p99.9/max (µs), pipeline µs/span (event-loop active time
+// over the run minus the app's own span code, measured separately), and heap per queued span.
+import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { performance } from "node:perf_hooks";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runWorkload } from "./workload.mjs";
+
+const [pipeline, spansArg, port] = process.argv.slice(2);
+const SPANS = Number(spansArg);
+const RUNS = Math.ceil(SPANS / 8);
+const CHUNK = 25; // agent runs (200 spans) per event-loop turn, like a busy app
+const dir = mkdtempSync(join(tmpdir(), "canonspan-bench-"));
+const url = `http://127.0.0.1:${port}/v1/traces`;
+
+async function makeProcessor(kind) {
+  const cs = await import("../dist/index.mjs");
+  switch (kind) {
+    case "none":
+      return undefined;
+    case "bsp-noop":
+      return new BatchSpanProcessor({ export: (_s, cb) => cb({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} });
+    case "bsp-otlp": {
+      const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
+      return new BatchSpanProcessor(new OTLPTraceExporter({ url, compression: "gzip" }));
+    }
+    case "canonspan-file":
+      return new cs.CanonicalSpanProcessor({ sinks: [new cs.FileSink({ path: join(dir, "spans.jsonl"), maxFileBytes: 256 * 1024 * 1024, maxFiles: 1 })], exitHooks: false });
+    case "canonspan-otlp":
+      return new cs.CanonicalSpanProcessor({ sinks: [new cs.OtlpSink({ url, compression: "gzip" })], exitHooks: false });
+    default:
+      throw new Error(`unknown pipeline ${kind}`);
+  }
+}
+
+/** Wraps onEnd to time every call (the same wrapper for every pipeline, so ratios are fair). */
+function timeOnEnd(processor, samples) {
+  const orig = processor.onEnd.bind(processor);
+  let i = 0;
+  processor.onEnd = (span) => {
+    const t0 = performance.now();
+    orig(span);
+    if (i < samples.length) samples[i++] = performance.now() - t0;
+  };
+  return () => i;
+}
+
+const processor = await makeProcessor(pipeline);
+const samples = new Float64Array(SPANS + 8);
+const count = processor ? timeOnEnd(processor, samples) : () => 0;
+const provider = new BasicTracerProvider({ spanProcessors: processor ? [processor] : [] });
+const tracer = provider.getTracer("bench");
+
+// Warm-up outside the measurement.
+runWorkload(tracer, 50);
+await provider.forceFlush();
+samples.fill(0);
+const reset = count();
+
+const elu0 = performance.eventLoopUtilization();
+const t0 = performance.now();
+for (let r = 0; r < RUNS; r += CHUNK) {
+  runWorkload(tracer, Math.min(CHUNK, RUNS - r), r);
+  await new Promise((resolve) => setImmediate(resolve));
+}
+await provider.forceFlush();
+const elu = performance.eventLoopUtilization(elu0);
+const wall = performance.now() - t0;
+
+const n = count() - reset;
+const timed = Array.from(samples.subarray(reset, reset + n)).sort((a, b) => a - b);
+const mean = timed.reduce((a, b) => a + b, 0) / Math.max(1, timed.length);
+const pct = (p) => timed[Math.min(timed.length - 1, Math.floor(p * timed.length))] ?? 0;
+const spansDone = RUNS * 8;
+let slowEnds = 0;
+for (const x of timed) if (x > 1) slowEnds++;
+
+// Heap per queued span: a processor that never exports in the window, N spans queued.
+let heapPerSpan;
+if (global.gc && (pipeline === "bsp-noop" || pipeline.startsWith("canonspan"))) {
+  const N = 2000;
+  const hold = pipeline === "bsp-noop"
+    ? new BatchSpanProcessor({ export: (_s, cb) => cb({ code: 0 }), shutdown: async () => {} }, { maxQueueSize: 100_000, maxExportBatchSize: 100_000, scheduledDelayMillis: 3_600_000 })
+    : new (await import("../dist/index.mjs")).CanonicalSpanProcessor({ sinks: [], scheduledDelayMillis: 3_600_000, maxExportBatchSize: 100_000, maxQueueSize: 100_000, exitHooks: false });
+  const p2 = new BasicTracerProvider({ spanProcessors: [hold] });
+  global.gc(); global.gc();
+  const before = process.memoryUsage().heapUsed;
+  runWorkload(p2.getTracer("heap"), N / 8);
+  global.gc(); global.gc();
+  heapPerSpan = (process.memoryUsage().heapUsed - before) / N;
+}
+
+await provider.shutdown();
+rmSync(dir, { recursive: true, force: true });
+process.stdout.write(JSON.stringify({
+  pipeline, spans: spansDone, wallMs: wall, activeMs: elu.active,
+  activeUsPerSpan: (elu.active * 1000) / spansDone,
+  onEndMeanUs: mean * 1000, onEndP999Us: pct(0.999) * 1000, onEndMaxUs: (timed.at(-1) ?? 0) * 1000, endsOver1ms: slowEnds,
+  heapPerQueuedSpan: heapPerSpan,
+}) + "\n");
+process.exit(0);

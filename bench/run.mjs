@@ -1,0 +1,71 @@
+// `npm run bench`: the PERFORMANCE.md workload through the stock pipelines and through
+// canonspan, each in fresh processes, in one run; prints figures and ratios against the
+// baselines of the same run (never absolute targets).
+//   BENCH_SPANS (default 100000) spans per run, BENCH_REPEAT (default 3) runs per pipeline (median),
+//   BENCH_SCALE (default 1000000) spans for the scale check (0 skips it).
+import { spawn, execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const SPANS = Number(process.env.BENCH_SPANS ?? 100_000);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const SCALE = Number(process.env.BENCH_SCALE ?? 1_000_000);
+
+function startReceiver() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${here}receiver.mjs`], { stdio: ["ignore", "pipe", "inherit"] });
+    child.stdout.once("data", (d) => resolve({ child, port: Number(String(d).trim()) }));
+    child.once("error", reject);
+  });
+}
+
+function runChild(pipeline, spans, port) {
+  const out = execFileSync(process.execPath, ["--expose-gc", `${here}child.mjs`, pipeline, String(spans), String(port)], { encoding: "utf8", maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split("\n").at(-1));
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function measure(pipeline, spans, port) {
+  const runs = [];
+  for (let i = 0; i < REPEAT; i++) runs.push(runChild(pipeline, spans, port));
+  const pick = (k) => median(runs.map((r) => r[k] ?? NaN));
+  return {
+    pipeline, activeUsPerSpan: pick("activeUsPerSpan"), onEndMeanUs: pick("onEndMeanUs"), onEndP999Us: pick("onEndP999Us"),
+    onEndMaxUs: Math.max(...runs.map((r) => r.onEndMaxUs)), endsOver1ms: Math.max(...runs.map((r) => r.endsOver1ms)), heapPerQueuedSpan: pick("heapPerQueuedSpan"),
+  };
+}
+
+const { child: receiver, port } = await startReceiver();
+try {
+  console.log(`canonspan bench: ${SPANS} spans per run, median of ${REPEAT} fresh processes, node ${process.version}\n`);
+  const names = ["none", "bsp-noop", "bsp-otlp", "canonspan-file", "canonspan-otlp"];
+  const r = Object.fromEntries(names.map((n) => [n, measure(n, SPANS, port)]));
+  const base = r.none.activeUsPerSpan;
+  const pipe = (n) => r[n].activeUsPerSpan - base;
+  const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "-");
+  console.log("pipeline          onEnd mean µs  p99.9 µs   max µs  >1ms  pipeline µs/span  heap B/queued span");
+  for (const n of names.slice(1)) {
+    const x = r[n];
+    console.log(`${n.padEnd(17)} ${f(x.onEndMeanUs, 3).padStart(12)} ${f(x.onEndP999Us, 1).padStart(9)} ${f(x.onEndMaxUs, 0).padStart(8)} ${String(x.endsOver1ms).padStart(5)} ${f(pipe(n)).padStart(17)} ${f(x.heapPerQueuedSpan, 0).padStart(19)}`);
+  }
+  console.log(`(app's own span code: ${f(base)} µs/span, subtracted)\n`);
+  const ratio = (a, b) => a / b;
+  const checks = [
+    ["onEnd mean: canonspan-file / bsp-noop", ratio(r["canonspan-file"].onEndMeanUs, r["bsp-noop"].onEndMeanUs), "<= 1.25"],
+    ["span.end() over 1 ms (canonspan-file)", r["canonspan-file"].endsOver1ms, "== 0"],
+    ["FileSink pipeline / stock OTLP pipeline", ratio(pipe("canonspan-file"), pipe("bsp-otlp")), "<= 0.50 (stretch 0.33)"],
+    ["OtlpSink pipeline / stock OTLP pipeline", ratio(pipe("canonspan-otlp"), pipe("bsp-otlp")), "<= 1.00 (stretch 0.70)"],
+    ["heap per queued span: canonspan / BSP", ratio(r["canonspan-file"].heapPerQueuedSpan, r["bsp-noop"].heapPerQueuedSpan), "<= 1.00"],
+  ];
+  if (SCALE > 0) {
+    const small = measure("canonspan-file", 10_000, port);
+    const large = runChild("canonspan-file", SCALE, port);
+    const smallBase = measure("none", 10_000, port).activeUsPerSpan;
+    const largeBase = runChild("none", SCALE, port).activeUsPerSpan;
+    checks.push([`scale: FileSink µs/span at ${SCALE} / at 10000`, ratio(large.activeUsPerSpan - largeBase, small.activeUsPerSpan - smallBase), "<= 1.10"]);
+  }
+  console.log("ratio                                          value   target");
+  for (const [label, value, target] of checks) console.log(`${label.padEnd(46)} ${f(value).padStart(6)}   ${target}`);
+} finally {
+  receiver.kill("SIGTERM");
+}
