@@ -1,0 +1,404 @@
+/**
+ * ConsoleSink (SPEC.md §5): a readable tree per finished trace, or one JSON line per span.
+ *
+ * Tree style buffers records per trace and prints the trace when its root ends. Everything it
+ * buffers is bounded (traces, spans per trace, spans in all) and every early print or drop is
+ * counted in {@link ConsoleSink.stats}. Span text is escaped for the terminal in both styles.
+ */
+import { logger } from "../internal/diag";
+import { encodeRecord } from "../serialize/jsonl";
+import { safeUnref, withTimeout } from "../internal/timers";
+import type { CanonicalSpan } from "../model/record";
+import { renderTraceTree } from "./console-tree";
+import type { SinkResult, SpanSink } from "./sink";
+import { DEFAULT_MAX_FIELD_LENGTH, escapeJsonForTerminal, shouldUseColors } from "./terminal";
+
+const log = logger("console-sink");
+
+/** Bytes a stream may hold unflushed before further output is dropped (a reader that stalls). */
+const MAX_UNDRAINED_BYTES = 4 * 1024 * 1024;
+/** How long `write()`/`forceFlush()` wait for a full stream to drain before settling anyway. */
+const DRAIN_WAIT_MS = 5_000;
+const MAX_TIMER_MS = 2_147_483_647;
+
+export type ConsoleStyle = "tree" | "json";
+
+/** Options of {@link ConsoleSink}. */
+export interface ConsoleSinkOptions {
+  /** `tree` (a tree per trace) or `json` (one JSON line per span). @default `tree` on a TTY, else `json` */
+  style?: ConsoleStyle;
+  /** Where to write. The sink never ends or closes it. @default process.stdout */
+  stream?: NodeJS.WritableStream;
+  /**
+   * Force colours on or off. @default decided by `shouldUseColors`: `FORCE_COLOR`, then
+   * `NO_COLOR`, then `TERM=dumb`, then whether the stream is a TTY.
+   */
+  colors?: boolean;
+  /** Tree style: traces buffered at once; the least recently active is printed early beyond it. @default 1000 */
+  maxPendingTraces?: number;
+  /** Tree style: spans buffered for one trace; reaching it prints that trace early. @default 1000 */
+  maxSpansPerTrace?: number;
+  /** Tree style: spans buffered over all traces; beyond it the least recently active trace is printed early. @default 10000 */
+  maxPendingSpans?: number;
+  /** Tree style: a trace with no new span for this long is printed without its root. @default 30000 */
+  pendingTraceTimeoutMs?: number;
+  /** Tree style: cap of one displayed text field (name, model, error…), in characters. @default 200 */
+  maxFieldLength?: number;
+}
+
+/** Counters of a {@link ConsoleSink}, cumulative since construction. */
+export interface ConsoleSinkStats {
+  /** Records whose output was handed to the stream. */
+  written: number;
+  /** Trees printed, complete or not. */
+  tracesPrinted: number;
+  /** Trees printed before their root ended, by reason. */
+  incomplete: { timeout: number; flush: number; traceLimit: number; spanLimit: number; pendingLimit: number };
+  /** Records not shown, by reason (`serializeError`: a tree that failed to render). */
+  dropped: { disabled: number; shutdown: number; backpressure: number; serializeError: number };
+  /** Records buffered now (tree style). */
+  pendingSpans: number;
+  /** True once a stream error (EPIPE: the reader went away) disabled the sink. */
+  disabled: boolean;
+}
+
+type IncompleteReason = keyof ConsoleSinkStats["incomplete"];
+
+const INCOMPLETE_TEXT: Record<IncompleteReason, string> = {
+  timeout: "root span not ended before the pending-trace timeout",
+  flush: "root span not ended at flush",
+  traceLimit: "too many pending traces",
+  spanLimit: "too many spans in this trace",
+  pendingLimit: "too many pending spans",
+};
+
+interface PendingTrace {
+  records: CanonicalSpan[];
+  ids: Set<string>;
+  lastActivity: number;
+}
+
+/**
+ * One record as one JSON line (no newline), safe for a terminal: the shared JSONL encoder
+ * (never throws; cycles and the like become markers, lone surrogates U+FFFD), then the
+ * terminal pass that escapes DEL, C1, bidi and invisible characters JSON leaves raw.
+ */
+export function encodeConsoleJsonLine(record: CanonicalSpan): string {
+  return escapeJsonForTerminal(encodeRecord(record));
+}
+
+function positiveInt(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`ConsoleSink: ${name} must be a positive integer (actual: ${v})`);
+  return v;
+}
+
+/**
+ * Prints canonical records to a terminal or any writable stream.
+ *
+ * **Tree style.** A trace prints when its root ends: a span with no parent, or a `SERVER` /
+ * `CONSUMER` span whose parent is not buffered (the process's entry point under a remote parent).
+ * Other traces print, marked `[incomplete: …]`, after `pendingTraceTimeoutMs` without a new
+ * span, at `forceFlush()`/`shutdown()`, or early when a bound is reached. Spans that end after
+ * their trace printed form a later, incomplete tree.
+ *
+ * **Escaping.** Control, escape, bidi and invisible characters of span data are shown as
+ * visible escapes (`\x1b`, `\n`, `\u202e`, lone surrogates as `\ud800`), never sent raw; see
+ * `escapeForTerminal`. JSON lines escape the same set with JSON `\uXXXX` escapes.
+ *
+ * **Stream errors.** The sink adds one `once('error')` listener to its stream. The first error
+ * (`EPIPE` when piped into `head`) disables the sink quietly instead of crashing the app; the
+ * records it would have printed are counted in `dropped.disabled`. The listener is removed at
+ * shutdown. A stream that stops draining makes the sink drop output past 4 MiB unflushed.
+ */
+export class ConsoleSink implements SpanSink {
+  readonly name = "console";
+  readonly style: ConsoleStyle;
+  readonly colors: boolean;
+
+  private readonly _stream: NodeJS.WritableStream;
+  private readonly _maxPendingTraces: number;
+  private readonly _maxSpansPerTrace: number;
+  private readonly _maxPendingSpans: number;
+  private readonly _timeoutMs: number;
+  private readonly _maxFieldLength: number;
+  private readonly _pending = new Map<string, PendingTrace>();
+  private _pendingSpans = 0;
+  private _timer: ReturnType<typeof setTimeout> | undefined;
+  private _listening = false;
+  private _disabled = false;
+  private _shutdown = false;
+  private _needDrain = false;
+  private readonly _stats: ConsoleSinkStats = {
+    written: 0,
+    tracesPrinted: 0,
+    incomplete: { timeout: 0, flush: 0, traceLimit: 0, spanLimit: 0, pendingLimit: 0 },
+    dropped: { disabled: 0, shutdown: 0, backpressure: 0, serializeError: 0 },
+    pendingSpans: 0,
+    disabled: false,
+  };
+  private readonly _onError = (err: unknown): void => {
+    this._listening = false;
+    this._disable(err);
+  };
+  private readonly _onDrain = (): void => {
+    this._needDrain = false;
+  };
+
+  constructor(options: ConsoleSinkOptions = {}) {
+    this._stream = options.stream ?? process.stdout;
+    const isTTY = (this._stream as { isTTY?: boolean }).isTTY === true;
+    if (options.style !== undefined && options.style !== "tree" && options.style !== "json") {
+      throw new TypeError(`ConsoleSink: style must be "tree" or "json" (actual: ${String(options.style)})`);
+    }
+    this.style = options.style ?? (isTTY ? "tree" : "json");
+    this.colors = shouldUseColors(this._stream as { isTTY?: boolean }, process.env, options.colors);
+    this._maxPendingTraces = positiveInt("maxPendingTraces", options.maxPendingTraces, 1000);
+    this._maxSpansPerTrace = positiveInt("maxSpansPerTrace", options.maxSpansPerTrace, 1000);
+    this._maxPendingSpans = positiveInt("maxPendingSpans", options.maxPendingSpans, 10_000);
+    this._timeoutMs = positiveInt("pendingTraceTimeoutMs", options.pendingTraceTimeoutMs, 30_000);
+    this._maxFieldLength = positiveInt("maxFieldLength", options.maxFieldLength, DEFAULT_MAX_FIELD_LENGTH);
+  }
+
+  /** A snapshot of the counters. */
+  stats(): ConsoleSinkStats {
+    return {
+      ...this._stats,
+      incomplete: { ...this._stats.incomplete },
+      dropped: { ...this._stats.dropped },
+      pendingSpans: this._pendingSpans,
+      disabled: this._disabled,
+    };
+  }
+
+  async write(records: readonly CanonicalSpan[]): Promise<SinkResult> {
+    if (this._shutdown) {
+      this._stats.dropped.shutdown += records.length;
+      return { ok: false, dropped: records.length, reason: "shutdown" };
+    }
+    if (this._disabled) {
+      this._stats.dropped.disabled += records.length;
+      return { ok: false, dropped: records.length, reason: "disabled" };
+    }
+    const before = { ...this._stats.dropped };
+    try {
+      if (this.style === "json") this._writeJson(records);
+      else this._writeTree(records);
+    } catch (e) {
+      log.warn("ConsoleSink: unexpected error", e); // never reached by design; never thrown to the app
+    }
+    // Backpressure: wait (bounded) for a full stream to drain, unless it is so far behind that
+    // this call already dropped output; waiting then would only slow the caller for nothing.
+    if (this._stats.dropped.backpressure === before.backpressure) await this._waitDrain();
+    // Report what this call lost (in tree style that can include spans buffered by earlier calls).
+    const d = this._stats.dropped;
+    const lost: Array<[string, number]> = [
+      ["disabled", d.disabled - before.disabled],
+      ["backpressure", d.backpressure - before.backpressure],
+      ["serialize_error", d.serializeError - before.serializeError],
+    ];
+    let dropped = 0;
+    let reason = "";
+    for (const [name, count] of lost) {
+      if (count <= 0) continue;
+      dropped += count;
+      if (reason === "") reason = name;
+    }
+    return dropped > 0 ? { ok: false, dropped, reason } : { ok: true };
+  }
+
+  /** Prints every buffered trace (marked incomplete) and waits, bounded, for the stream to drain. */
+  async forceFlush(): Promise<void> {
+    try {
+      this._printAll("flush");
+    } catch (e) {
+      log.warn("ConsoleSink: flush failed", e);
+    }
+    await this._waitDrain();
+  }
+
+  /** Flushes, then stops: later writes report `shutdown`. The stream is left open. Idempotent. */
+  async shutdown(): Promise<void> {
+    if (this._shutdown) return;
+    await this.forceFlush();
+    this._shutdown = true;
+    if (this._timer) clearTimeout(this._timer);
+    this._timer = undefined;
+    this._unlisten();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Styles
+  // -------------------------------------------------------------------------------------------
+
+  private _writeJson(records: readonly CanonicalSpan[]): void {
+    let out = "";
+    for (const r of records) out += encodeConsoleJsonLine(r) + "\n";
+    if (records.length > 0) this._emit(out, records.length);
+  }
+
+  private _writeTree(records: readonly CanonicalSpan[]): void {
+    const now = Date.now();
+    for (const r of records) this._add(r, now);
+    this._schedule(now);
+  }
+
+  private _add(r: CanonicalSpan, now: number): void {
+    const traceId = String(r.traceId);
+    let t = this._pending.get(traceId);
+    if (t) {
+      this._pending.delete(traceId); // re-inserted below: the Map stays in least-recently-active order
+    } else {
+      if (this._pending.size >= this._maxPendingTraces) this._printOldest("traceLimit");
+      t = { records: [], ids: new Set(), lastActivity: now };
+    }
+    const parentId = r.parentId;
+    const isRoot =
+      typeof parentId !== "string" ||
+      parentId === "" ||
+      ((r.kind === "SERVER" || r.kind === "CONSUMER") && !t.ids.has(parentId));
+    t.records.push(r);
+    t.ids.add(String(r.spanId));
+    t.lastActivity = now;
+    this._pending.set(traceId, t);
+    this._pendingSpans++;
+    if (isRoot) this._print(traceId, t, undefined);
+    else if (t.records.length >= this._maxSpansPerTrace) this._print(traceId, t, "spanLimit");
+    while (this._pendingSpans > this._maxPendingSpans && this._pending.size > 0) this._printOldest("pendingLimit");
+  }
+
+  private _printOldest(reason: IncompleteReason): void {
+    const first = this._pending.entries().next();
+    if (!first.done) this._print(first.value[0], first.value[1], reason);
+  }
+
+  private _printAll(reason: IncompleteReason): void {
+    for (const [traceId, t] of [...this._pending]) this._print(traceId, t, reason);
+  }
+
+  private _print(traceId: string, t: PendingTrace, reason: IncompleteReason | undefined): void {
+    this._pending.delete(traceId);
+    this._pendingSpans -= t.records.length;
+    if (reason !== undefined) this._stats.incomplete[reason]++;
+    this._stats.tracesPrinted++;
+    let text: string;
+    try {
+      text = renderTraceTree(t.records, {
+        colors: this.colors,
+        maxFieldLength: this._maxFieldLength,
+        incomplete: reason === undefined ? undefined : INCOMPLETE_TEXT[reason],
+      });
+    } catch (e) {
+      this._stats.dropped.serializeError += t.records.length;
+      log.warn("ConsoleSink: could not render a trace", e);
+      return;
+    }
+    this._emit(text, t.records.length);
+  }
+
+  /** One timer for all traces: it fires at the deadline of the least recently active one. */
+  private _schedule(now: number): void {
+    if (this._timer !== undefined || this._shutdown) return;
+    const first = this._pending.values().next();
+    if (first.done) return;
+    // Capped: Node turns a delay past 2^31-1 ms into 1 ms, which would spin.
+    const delay = Math.min(MAX_TIMER_MS, Math.max(1, first.value.lastActivity + this._timeoutMs - now));
+    this._timer = safeUnref(setTimeout(() => this._sweep(), delay));
+  }
+
+  private _sweep(): void {
+    this._timer = undefined;
+    try {
+      const now = Date.now();
+      for (const [traceId, t] of this._pending) {
+        if (t.lastActivity + this._timeoutMs > now) break; // the rest are more recent
+        this._print(traceId, t, "timeout");
+      }
+      this._schedule(now);
+    } catch (e) {
+      log.warn("ConsoleSink: pending-trace sweep failed", e);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Output
+  // -------------------------------------------------------------------------------------------
+
+  private _emit(text: string, records: number): void {
+    if (this._disabled) {
+      this._stats.dropped.disabled += records;
+      return;
+    }
+    const s = this._stream as NodeJS.WritableStream & {
+      destroyed?: boolean;
+      writableEnded?: boolean;
+      writableLength?: number;
+    };
+    if (s.destroyed === true || s.writableEnded === true) {
+      this._disable(undefined);
+      this._stats.dropped.disabled += records;
+      return;
+    }
+    if (this._needDrain && typeof s.writableLength === "number" && s.writableLength > MAX_UNDRAINED_BYTES) {
+      this._stats.dropped.backpressure += records;
+      return;
+    }
+    this._listen();
+    try {
+      const ok = s.write(text);
+      this._stats.written += records;
+      if (ok === false && !this._needDrain) {
+        this._needDrain = true;
+        if (typeof s.once === "function") s.once("drain", this._onDrain);
+      }
+    } catch (e) {
+      this._disable(e);
+      this._stats.dropped.disabled += records;
+    }
+  }
+
+  private _waitDrain(): Promise<void> {
+    if (!this._needDrain || this._disabled) return Promise.resolve();
+    const s = this._stream;
+    const drained = new Promise<void>((resolve) => {
+      const done = (): void => {
+        s.removeListener("drain", done);
+        s.removeListener("close", done);
+        s.removeListener("error", done);
+        resolve();
+      };
+      s.once("drain", done);
+      s.once("close", done);
+      s.once("error", done);
+    });
+    return withTimeout(drained, DRAIN_WAIT_MS, () => undefined);
+  }
+
+  private _listen(): void {
+    if (this._listening || typeof this._stream.once !== "function") return;
+    this._stream.once("error", this._onError);
+    this._listening = true;
+  }
+
+  private _unlisten(): void {
+    if (!this._listening) return;
+    this._stream.removeListener("error", this._onError);
+    this._stream.removeListener("drain", this._onDrain);
+    this._listening = false;
+  }
+
+  private _disable(err: unknown): void {
+    if (this._disabled) return;
+    this._disabled = true;
+    const code = (err as { code?: unknown } | undefined)?.code;
+    // EPIPE is the normal end of `node app | head`: say it quietly. Anything else is worth a warning.
+    if (err === undefined || code === "EPIPE") log.debug("ConsoleSink: stream closed, console output disabled");
+    else log.warn("ConsoleSink: stream error, console output disabled", err);
+    // Buffered traces can no longer be shown.
+    this._stats.dropped.disabled += this._pendingSpans;
+    this._pending.clear();
+    this._pendingSpans = 0;
+    if (this._timer) clearTimeout(this._timer);
+    this._timer = undefined;
+  }
+}
