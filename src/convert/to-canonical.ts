@@ -121,18 +121,19 @@ function derive(
   const conventions: ConventionName[] = [];
   for (const name of CONVENTION_NAMES) if (p.conventions.has(name)) conventions.push(name);
   record.conventions = conventions;
-  record.sources = sourcesPresent(p.sources, record);
+  record.sources = record.llm === undefined && p.has("llm") ? withoutSection(p.sources, "llm.") : p.sources;
   record.extras = extrasOf(view, p.consumed, clean);
 }
 
-/** Provenance only for fields the record has (a section can be dropped after its fields were read). */
-function sourcesPresent(sources: Record<string, string>, record: CanonicalSpan): Record<string, string> {
-  for (const path of Object.keys(sources)) {
-    const dot = path.indexOf(".");
-    const top = (dot < 0 ? path : path.slice(0, dot)) as keyof CanonicalSpan;
-    if (record[top] === undefined && top !== ("status" as keyof CanonicalSpan)) delete sources[path];
-  }
-  return sources;
+/**
+ * Provenance only for fields the record has: `llm` facts can be read and then the section left
+ * out (an operation name alone on a non-LLM span). Rebuilt rather than `delete`d, which would
+ * turn the object into a slow dictionary.
+ */
+function withoutSection(sources: Record<string, string>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const path of Object.keys(sources)) if (!path.startsWith(prefix)) out[path] = sources[path]!;
+  return out;
 }
 
 /** Every attribute that no modeled field consumed, key → original value (cleaned). */

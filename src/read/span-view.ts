@@ -21,6 +21,18 @@ import {
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
+/** First segment of a prefix (`"gen_ai"` of `"gen_ai.usage."`), memoized: prefixes are constants. */
+const HEADS = new Map<string, string | undefined>();
+function headOf(prefix: string): string | undefined {
+  let head = HEADS.get(prefix);
+  if (head === undefined && !HEADS.has(prefix)) {
+    const dot = prefix.indexOf(".");
+    head = dot > 0 ? prefix.slice(0, dot) : undefined;
+    if (HEADS.size < 4096) HEADS.set(prefix, head);
+  }
+  return head;
+}
+
 export class SpanView {
   readonly attrs: Readonly<Record<string, unknown>>;
   readonly keys: readonly string[];
@@ -95,10 +107,28 @@ export class SpanView {
     return this.str(key)?.toLowerCase();
   }
 
+  private _heads: Set<string> | undefined;
   private readonly _prefixCache = new Map<string, boolean>();
 
-  /** True when some attribute key starts with `prefix` (answered once per prefix and span). */
+  /** First segment of every dotted key (`gen_ai` of `gen_ai.x`, …), built once per span. */
+  private _firstSegments(): Set<string> {
+    if (this._heads) return this._heads;
+    const heads = new Set<string>();
+    for (const k of this.keys) {
+      const dot = k.indexOf(".");
+      if (dot > 0) heads.add(k.slice(0, dot));
+    }
+    return (this._heads = heads);
+  }
+
+  /**
+   * True when some attribute key starts with `prefix`. A prefix whose first segment no key has
+   * is answered from the first-segment set; others by one scan, cached per prefix.
+   */
   hasPrefix(prefix: string): boolean {
+    const head = headOf(prefix);
+    if (head !== undefined && !this._firstSegments().has(head)) return false;
+    if (head !== undefined && head.length === prefix.length - 1) return true; // `"llm."`: some key is `llm.<more>`
     let found = this._prefixCache.get(prefix);
     if (found === undefined) {
       found = false;
