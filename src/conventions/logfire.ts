@@ -80,6 +80,8 @@ function extractRequest(v: SpanView, f: Facts): void {
   if (!rd) return;
   const K = ["request_data"];
   f.add("llm.requestModel", "request_data#model", typeof rd.model === "string" ? rd.model : undefined, K);
+  // A model request (`Message with …`, `Chat Completion with …`): LLM unless a name rule says otherwise.
+  if (typeof rd.model === "string") f.add("type", "rule:model-fallback", "LLM", []);
   f.add("llm.inputMessages", "request_data#messages", normalizeMessages(rd.messages), K);
   f.add("llm.inputMessages", "request_data#input", responsesItemsToMessages(rd.input, "user"), K);
   f.add("llm.systemInstructions", "request_data#instructions", normalizeInstructions(rd.instructions ?? rd.system), K);

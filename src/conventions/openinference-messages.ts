@@ -28,23 +28,43 @@ function isIndexedKey(key: string, head: string): boolean {
     i++;
   }
   const digits = i - start;
-  return digits >= 1 && digits <= 9 && key.charCodeAt(i) === 46 /* . */ && i + 1 < key.length && !key.includes("..", i) && !key.endsWith(".");
+  if (digits < 1 || digits > 9 || key.charCodeAt(i) !== 46 /* . */ || i + 1 >= key.length || key.includes("..", i) || key.endsWith(".")) return false;
+  // Keys deeper than the unflattener's segment limit are not in the tree: they stay extras.
+  let dots = 0;
+  for (let j = i; j < key.length; j++) if (key.charCodeAt(j) === 46 && ++dots > MAX_ENTRY_DEPTH) return false;
+  return true;
 }
+
+/** Segments after `prefix.` that `unflattenPrefix` accepts (its MAX_SEGMENTS), minus the index. */
+const MAX_ENTRY_DEPTH = 31;
 
 /**
  * The indexed entries under `prefix` (`prefix.N.…`), sorted by index, and the attribute keys
  * they were read from. Keys with a non-numeric second segment (`gen_ai.prompt.name`) are not
  * entries and are not returned.
  */
-export function indexedEntries(view: SpanView, prefix: string): { items: FlatTree[]; keys: string[] } | undefined {
+export function indexedEntries(
+  view: SpanView,
+  prefix: string,
+  known?: (field: string) => boolean,
+): { items: FlatTree[]; keys: string[] } | undefined {
   const head = prefix + ".";
   if (!view.hasPrefix(head)) return undefined;
   const t = view.tree(prefix);
   if (!t) return undefined;
   const items = indexedChildren(t.tree);
   if (items.length === 0) return undefined;
-  return { items, keys: t.keys.filter((k) => k.startsWith(head) && isIndexedKey(k, head)) };
+  const keys = t.keys.filter((k) => k.startsWith(head) && isIndexedKey(k, head) && (!known || known(fieldOf(k, head))));
+  return { items, keys };
 }
+
+/** The entry field of an indexed key: `message.role` in `llm.input_messages.3.message.role`. */
+function fieldOf(key: string, head: string): string {
+  return key.slice(key.indexOf(".", head.length) + 1);
+}
+
+/** Fields of an OpenInference message entry that `openInferenceMessage` reads. */
+const MESSAGE_FIELDS = /^message\.(role|content|contents\.\d+\.(message_content\.(type|text|image\.image\.url|image\.url|audio\.audio\.url|audio\.audio\.mime_type|audio\.url)|tool_call\.(id|function\.name|function\.arguments))|name|tool_call_id|tool_calls\.\d+\.tool_call\.(id|function\.name|function\.arguments)|function_call_name|function_call_arguments_json)$/;
 
 /** A plain string of a leaf, or undefined. */
 function s(v: unknown): string | undefined {
@@ -159,7 +179,7 @@ export function openInferenceMessage(entry: FlatTree, defaultRole: string): Chat
 
 /** Messages of an indexed prefix, with the keys they consumed. */
 export function openInferenceMessages(view: SpanView, prefix: string, defaultRole: string): { messages: ChatMessage[]; keys: string[] } | undefined {
-  const e = indexedEntries(view, prefix);
+  const e = indexedEntries(view, prefix, (field) => MESSAGE_FIELDS.test(field));
   if (!e) return undefined;
   const messages: ChatMessage[] = [];
   for (const item of e.items) {

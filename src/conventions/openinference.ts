@@ -25,6 +25,7 @@ import {
   openInferenceEmbeddings,
   openInferenceMessages,
   openInferenceTools,
+  normalizeToolDefinition,
 } from "./openinference-messages";
 
 const KIND = "openinference.span.kind";
@@ -42,33 +43,50 @@ const KIND_TYPES: ReadonlyMap<string, SpanType> = new Map<string, SpanType>([
   ["prompt", "PROMPT"],
 ]);
 
-/** First key segments that only OpenInference writes (one scan in `detect`). */
-const DETECT_PREFIXES = [
-  "input.value",
-  "output.value",
-  "llm.model_name",
-  "llm.request.model_name",
-  "llm.response.model_name",
-  "llm.input_messages.",
-  "llm.output_messages.",
-  "llm.token_count.",
-  "llm.invocation_parameters",
-  "llm.cost.",
-  "llm.tools.",
-  "llm.prompts",
-  "llm.choices.",
-  "llm.finish_reason",
-  "llm.system",
-  "llm.provider",
-  "embedding.",
-  "retrieval.documents.",
-  "reranker.",
-  "tool.name",
-  "tool.id",
-  "tool_call.",
-  "tag.tags",
-  "graph.node.",
-];
+/**
+ * Keys that only OpenInference writes, by first segment (one scan in `detect`): a key is
+ * checked against the prefixes of its own first segment only.
+ */
+const DETECT: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ["input", ["input.value"]],
+  ["output", ["output.value"]],
+  [
+    "llm",
+    [
+      "llm.model_name",
+      "llm.request.model_name",
+      "llm.response.model_name",
+      "llm.input_messages.",
+      "llm.output_messages.",
+      "llm.token_count.",
+      "llm.invocation_parameters",
+      "llm.cost.",
+      "llm.tools.",
+      "llm.prompts",
+      "llm.choices.",
+      "llm.finish_reason",
+      "llm.system",
+      "llm.provider",
+    ],
+  ],
+  ["embedding", ["embedding."]],
+  ["retrieval", ["retrieval.documents."]],
+  ["reranker", ["reranker."]],
+  ["tool", ["tool.name", "tool.id"]],
+  ["tool_call", ["tool_call."]],
+  ["tag", ["tag.tags"]],
+  ["graph", ["graph.node."]],
+]);
+
+function hasOpenInferenceKey(keys: readonly string[]): boolean {
+  for (const k of keys) {
+    const dot = k.indexOf(".");
+    if (dot <= 0) continue;
+    const prefixes = DETECT.get(k.slice(0, dot));
+    if (prefixes) for (const p of prefixes) if (k.startsWith(p)) return true;
+  }
+  return false;
+}
 
 /**
  * A value of `input.value` / `output.value` decoded by its mime type: JSON is parsed (also
@@ -123,7 +141,8 @@ const INVOCATION_PARAMS: readonly ParamRule[] = [
  * Source ids are `<key>#<param>`.
  */
 export function offerParameters(f: Facts, key: string, params: Record<string, JsonValue>, rules: readonly ParamRule[]): void {
-  const modeled = new Set<string>(["stream", "model"]);
+  // Tool definitions are not parameters (OpenInference repeats them as `llm.tools.N.*`).
+  const modeled = new Set<string>(["stream", "model", "tools", "functions"]);
   for (const [name, field, kind] of rules) {
     if (!Object.prototype.hasOwnProperty.call(params, name)) continue;
     const raw = params[name];
@@ -150,7 +169,13 @@ function extractModel(v: SpanView, f: Facts): void {
   f.add("llm.provider", "llm.provider", v.str("llm.provider"));
   f.add("llm.provider", "llm.system", v.str("llm.system"));
   const params = v.obj("llm.invocation_parameters");
-  if (params) offerParameters(f, "llm.invocation_parameters", params, INVOCATION_PARAMS);
+  if (params) {
+    offerParameters(f, "llm.invocation_parameters", params, INVOCATION_PARAMS);
+    if (Array.isArray(params.tools)) {
+      const defs = params.tools.map(normalizeToolDefinition).filter((t): t is JsonValue => t !== undefined);
+      f.add("llm.toolDefinitions", "llm.invocation_parameters#tools", defs, ["llm.invocation_parameters"]);
+    }
+  }
   f.add("llm.finishReasons", "llm.finish_reason", normalizeFinishReasons(v.str("llm.finish_reason")));
   const input = openInferenceMessages(v, "llm.input_messages", "user");
   if (input) f.add("llm.inputMessages", "llm.input_messages", input.messages, input.keys);
@@ -209,7 +234,12 @@ function extractTool(v: SpanView, f: Facts, kind: string | undefined): void {
 function extractIo(v: SpanView, f: Facts, kind: string | undefined): void {
   const input = valueByMime(v.get("input.value"), v.str("input.mime_type"));
   f.add("input", "input.value", input, ["input.value", "input.mime_type"]);
-  f.add("output", "output.value", valueByMime(v.get("output.value"), v.str("output.mime_type")), ["output.value", "output.mime_type"]);
+  const output = valueByMime(v.get("output.value"), v.str("output.mime_type"));
+  f.add("output", "output.value", output, ["output.value", "output.mime_type"]);
+  // LLM spans: the provider response object carries the response id (Chat Completions, Responses).
+  if (kind === "llm" && output && typeof output === "object" && !Array.isArray(output) && typeof output.id === "string") {
+    if (Array.isArray(output.choices) || typeof output.object === "string") f.add("llm.responseId", "output.value#id", output.id, []);
+  }
   if (kind === "retriever" || kind === "reranker") f.add("retrieval.query", "input.value", v.str("input.value"), ["input.value", "input.mime_type"]);
 }
 
@@ -258,9 +288,7 @@ function extractEmbeddingRetrieval(v: SpanView, f: Facts): void {
 export const openInference: Convention = {
   name: "openinference",
   detect(v) {
-    if (v.has(KIND)) return true;
-    for (const k of v.keys) for (const p of DETECT_PREFIXES) if (k.startsWith(p)) return true;
-    return false;
+    return v.has(KIND) || hasOpenInferenceKey(v.keys);
   },
   extract(v, f) {
     const kind = v.lower(KIND);

@@ -66,8 +66,11 @@ export interface FlatMessages {
 }
 
 /** Messages of `gen_ai.prompt` / `gen_ai.completion` flattened keys. */
+/** Fields of a flattened entry that `entryMessage` reads (content-filter results are not). */
+const ENTRY_FIELDS = /^(role|content|tool_call_id|finish_reason|refusal|tool_calls\.\d+\.(id|name|arguments)|function_call\.(name|arguments))$/;
+
 export function openLlmetryMessages(view: SpanView, prefix: string, defaultRole: string): FlatMessages | undefined {
-  const e = indexedEntries(view, prefix);
+  const e = indexedEntries(view, prefix, (field) => ENTRY_FIELDS.test(field));
   if (!e) return undefined;
   const messages: ChatMessage[] = [];
   const finishReasons: string[] = [];

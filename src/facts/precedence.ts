@@ -157,7 +157,7 @@ const P = {
     "gen_ai.finishReason",
     "ai.finishReason",
   ],
-  "llm.responseId": ["gen_ai.response.id", "ai.response.id", "response_id", "mlflow.spanOutputs#id"],
+  "llm.responseId": ["gen_ai.response.id", "ai.response.id", "response_id", "mlflow.spanOutputs#id", "output.value#id"],
   "usage.inputTokens": [
     "gen_ai.usage.input_tokens",
     "llm.token_count.prompt",
