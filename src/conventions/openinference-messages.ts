@@ -6,6 +6,7 @@
  * are plain data or ignored, never a path into a prototype.
  */
 import type { ChatMessage, JsonValue, MessagePart } from "../model/record";
+import { normalizeToolDefinition } from "../read/tool-definitions";
 import { maybeJson, setOwn } from "../read/json";
 import { toolArguments } from "../read/messages";
 import type { SpanView } from "../read/span-view";
@@ -206,19 +207,6 @@ export function legacyTexts(view: SpanView, prefix: string, leaf: string, role: 
   return messages.length > 0 ? { messages, keys: e.keys } : undefined;
 }
 
-/**
- * A tool definition in the OTel shape `{type, name, description?, parameters?}`: OpenAI's
- * `{type:"function", function:{…}}` wrapper is flattened; other shapes are kept as they are.
- */
-export function normalizeToolDefinition(def: unknown): JsonValue | undefined {
-  const d = maybeJson(def);
-  if (!isObj(d)) return typeof d === "string" && d !== "" ? d : undefined;
-  const fn = isObj(d.function) ? d.function : undefined;
-  if (!fn) return d as JsonValue;
-  const out: Obj = { type: s(d.type) ?? "function" };
-  for (const k of Object.keys(fn)) setOwn(out, k, k === "parameters" ? maybeJson(fn[k]) : fn[k]);
-  return out as JsonValue;
-}
 
 /** `llm.tools.N.tool.json_schema` → tool definitions. */
 export function openInferenceTools(view: SpanView): { tools: JsonValue[]; keys: string[] } | undefined {
@@ -268,3 +256,5 @@ export function openInferenceDocuments(view: SpanView, prefix: string): { docume
   }
   return documents.length > 0 ? { documents, keys: e.keys } : undefined;
 }
+
+export { normalizeToolDefinition };

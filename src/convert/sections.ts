@@ -22,6 +22,7 @@ import { normalizeFinishReasons } from "../read/finish";
 import { setOwn } from "../read/json";
 import { toolCallsOf } from "../read/messages";
 import { normalizeProvider } from "../read/provider";
+import { normalizeToolDefinitions } from "../read/tool-definitions";
 import { asNumber, asString } from "../read/values";
 import type { Picker } from "./picker";
 
@@ -90,7 +91,7 @@ export function buildLlm(p: Picker, type: SpanType): LlmFacts | undefined {
   if (input) llm.inputMessages = input;
   if (output) llm.outputMessages = output;
   const defs = p.pick("llm.toolDefinitions");
-  if (Array.isArray(defs)) llm.toolDefinitions = defs as JsonValue[];
+  if (Array.isArray(defs)) llm.toolDefinitions = normalizeToolDefinitions(defs);
   const calls = toolCallsOf(output);
   if (calls) {
     llm.toolCalls = calls;

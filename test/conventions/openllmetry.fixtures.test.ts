@@ -59,7 +59,8 @@ describe("openllmetry-openai golden fixtures", () => {
     expect(first!.llm?.toolCalls).toEqual([{ id: MOCK.tool.callId, name: MOCK.tool.name, arguments: TOOL_ARGS }]);
     expect(first!.llm?.finishReasons).toEqual(["tool_call"]);
     expect(first!.llm?.toolDefinitions).toHaveLength(1);
-    expect(first!.llm?.toolDefinitions?.[0]).toMatchObject({ type: "function", function: { name: MOCK.tool.name } });
+    // Normalized to the OTel shape whatever the source shape (OpenLLMetry writes OpenAI's `{function: {...}}`).
+    expect(first!.llm?.toolDefinitions?.[0]).toMatchObject({ type: "function", name: MOCK.tool.name });
     expect(second!.llm?.inputMessages?.[2]).toEqual({
       role: "tool",
       parts: [{ type: "tool_call_response", id: MOCK.tool.callId, response: '{"city":"Paris","forecast":"sunny","temperatureC":21}' }],
