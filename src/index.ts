@@ -2,6 +2,23 @@
 export { toCanonicalSpan } from "./convert/to-canonical";
 export type { ConvertOptions } from "./convert/options";
 export type { SpanSink, SinkResult } from "./sinks/sink";
+export { CanonicalSpanProcessor } from "./processor/processor";
+export type { CanonicalSpanProcessorOptions, CanonicalPipelineOptions, LogEventSource } from "./processor/options";
+export { CanonicalSpanExporter } from "./processor/exporter";
+export type { CanonicalSpanExporterOptions } from "./processor/exporter";
+export type { ProcessorStats } from "./processor/stats";
+export { withRollout, getRolloutIds } from "./processor/rollout";
+export type { RolloutIds } from "./processor/rollout";
+export { ConsoleSink } from "./sinks/console-sink";
+export type { ConsoleSinkOptions, ConsoleSinkStats, ConsoleStyle } from "./sinks/console-sink";
+export { OtlpSink } from "./sinks/otlp-sink";
+export type { OtlpSinkStats } from "./sinks/otlp-sink";
+export type { OtlpSinkOptions, OtlpRetryOptions, OtlpProtocol, OtlpCompression } from "./sinks/otlp-config";
+export { FileSink } from "./sinks/file-sink";
+export type { FileSinkOptions, FileSinkStats } from "./sinks/file-sink";
+export { MemorySink } from "./sinks/memory-sink";
+export type { MemorySinkOptions } from "./sinks/memory-sink";
+export { encodeRecord, encodeLine } from "./serialize/jsonl";
 export { SCHEMA_VERSION, SPAN_TYPES, CONVENTION_NAMES } from "./model/record";
 export type {
   CanonicalSpan,

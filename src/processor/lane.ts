@@ -1,0 +1,244 @@
+/**
+ * One sink's delivery lane: its own bounded backlog of records, at most one `write` in flight,
+ * and its own timeout, so a slow or hung sink cannot stall the others (RELIABILITY.md §5.4).
+ */
+import { context } from "@opentelemetry/api";
+import { suppressTracing } from "@opentelemetry/core";
+import type { CanonicalSpan } from "../model/record";
+import type { SinkResult, SpanSink } from "../sinks/sink";
+import { logger } from "../internal/diag";
+import { safeUnref, withTimeout } from "../internal/timers";
+import { Fifo } from "./queue";
+import type { StatsRecorder } from "./stats";
+
+interface Entry {
+  readonly record: CanonicalSpan;
+  readonly bytes: number;
+}
+
+export interface LaneLimits {
+  maxCount: number;
+  maxBytes: number;
+  batchSize: number;
+  /** Per write and per sink forceFlush; 0 = no limit. */
+  timeoutMs: number;
+}
+
+const TIMED_OUT = Symbol("timed out");
+const log = logger("processor");
+
+function errorText(e: unknown): string {
+  const s = e instanceof Error ? `${e.name}: ${e.message}` : typeof e === "string" ? e : "non-Error value";
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+}
+
+/** Runs sink I/O with tracing suppressed, so the processor's own I/O creates no spans. */
+export function untraced<T>(fn: () => T): T {
+  return context.with(suppressTracing(context.active()), fn);
+}
+
+/** Calls a sink method that must return a promise; a throw or a non-promise becomes a settled promise. */
+function callSink<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return Promise.resolve(untraced(fn));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+export class SinkLane {
+  private readonly _backlog = new Fifo<Entry>();
+  private _bytes = 0;
+  private _inFlight = 0;
+  private _drainRequested = false;
+  private _closed = false;
+  private _waiters: Array<{ target: number; resolve: () => void }> = [];
+  /** Records ever accepted into the backlog. */
+  accepted = 0;
+  /** Records whose fate is decided (exported or dropped). */
+  settled = 0;
+  /** Records this lane could not deliver (any reason). */
+  failed = 0;
+
+  constructor(
+    readonly sink: SpanSink,
+    readonly name: string,
+    private readonly _limits: LaneLimits,
+    private readonly _stats: StatsRecorder,
+  ) {}
+
+  /** Records waiting, including a write in flight. */
+  get pending(): number {
+    return this._backlog.length + this._inFlight;
+  }
+
+  /** Adds a record; drops it (newest) when the backlog is full. */
+  offer(record: CanonicalSpan, bytes: number): void {
+    if (this._closed) {
+      this._reject(`sink_closed:${this.name}`);
+      return;
+    }
+    const full = this._backlog.length >= this._limits.maxCount || (this._bytes + bytes > this._limits.maxBytes && this._backlog.length > 0);
+    if (full) {
+      this._reject(`sink_backlog_full:${this.name}`);
+      return;
+    }
+    this._backlog.push({ record, bytes });
+    this._bytes += bytes;
+    this.accepted++;
+    if (this._backlog.length >= this._limits.batchSize) this._next();
+  }
+
+  /** Writes what is waiting, partial batches included (end of an export run, flush). */
+  kick(): void {
+    if (this._backlog.length === 0) return;
+    this._drainRequested = true;
+    this._next();
+  }
+
+  /** Resolves once every record accepted so far is settled (or the lane is closed). */
+  whenSettled(): Promise<void> {
+    const target = this.accepted;
+    if (this.settled >= target || this._closed) return Promise.resolve();
+    return new Promise((resolve) => this._waiters.push({ target, resolve }));
+  }
+
+  /** Calls the sink's forceFlush (if any), bounded by the timeout; never rejects. */
+  forceFlushSink(): Promise<void> {
+    const sink = this.sink;
+    if (typeof sink.forceFlush !== "function") return Promise.resolve();
+    const p = callSink(() => sink.forceFlush!()).then(
+      () => undefined,
+      (e: unknown) => log.warn(`sink ${this.name}: forceFlush failed: ${errorText(e)}`),
+    );
+    return withTimeout(p, this._limits.timeoutMs, () => undefined);
+  }
+
+  /** Shuts the sink down within `timeoutMs` (0 = wait as long as it takes); never rejects. */
+  shutdownSink(timeoutMs: number): Promise<void> {
+    const p = callSink(() => this.sink.shutdown()).then(
+      () => undefined,
+      () => undefined,
+    );
+    return withTimeout(p, timeoutMs, () => undefined);
+  }
+
+  /** Discards the backlog, counting it under `reason`; later offers are dropped as `sink_closed`. */
+  close(reason: string): void {
+    this._closed = true;
+    const left = this._backlog.drain();
+    this._bytes = 0;
+    this._drop(reason, left.length);
+    this._resolveWaiters(true);
+  }
+
+  /** Exit path: hands the backlog to `writeSync` when the sink has one, else counts it lost. */
+  writeSyncBacklog(): void {
+    const left = this._backlog.drain();
+    this._bytes = 0;
+    if (left.length === 0) return;
+    const writeSync = this.sink.writeSync;
+    if (typeof writeSync !== "function") {
+      this._drop(`exit_unflushed:${this.name}`, left.length);
+      return;
+    }
+    for (let i = 0; i < left.length; i += this._limits.batchSize) {
+      const batch = left.slice(i, i + this._limits.batchSize).map((e) => e.record);
+      try {
+        untraced(() => writeSync.call(this.sink, batch));
+        this._stats.addExported(this.name, batch.length);
+        this.settled += batch.length;
+      } catch (e) {
+        this._drop(`sink_error:${this.name}`, batch.length, errorText(e));
+      }
+    }
+  }
+
+  /** A record refused at the door: lost, but never accepted, so flush marks ignore it. */
+  private _reject(reason: string): void {
+    this._stats.drop(reason, 1);
+    this.failed++;
+  }
+
+  /** Accepted records given up: counted and settled. */
+  private _drop(reason: string, n: number, detail?: string): void {
+    if (n <= 0) return;
+    this._stats.drop(reason, n, detail);
+    this.failed += n;
+    this.settled += n;
+    this._resolveWaiters(false);
+  }
+
+  private _next(): void {
+    if (this._inFlight > 0 || this._backlog.length === 0) return;
+    if (!this._drainRequested && this._backlog.length < this._limits.batchSize) return;
+    const batch: CanonicalSpan[] = [];
+    while (batch.length < this._limits.batchSize) {
+      const e = this._backlog.shift();
+      if (!e) break;
+      this._bytes -= e.bytes;
+      batch.push(e.record);
+    }
+    if (this._backlog.length === 0) this._drainRequested = false;
+    this._inFlight = batch.length;
+    void this._write(batch);
+  }
+
+  private async _write(batch: CanonicalSpan[]): Promise<void> {
+    const n = batch.length;
+    const sink = this.sink;
+    const write = callSink(() => sink.write(batch));
+    const timeoutMs = this._limits.timeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race<SinkResult | typeof TIMED_OUT | { thrown: unknown }>([
+      write.catch((e: unknown) => ({ thrown: e })),
+      ...(timeoutMs > 0 ? [new Promise<typeof TIMED_OUT>((r) => (timer = safeUnref(setTimeout(() => r(TIMED_OUT), timeoutMs))))] : []),
+    ]);
+    if (timer) clearTimeout(timer);
+    if (outcome === TIMED_OUT) {
+      this._drop(`sink_timeout:${this.name}`, n, `write took longer than ${timeoutMs} ms`);
+      // The batch is given up (flush and shutdown stop waiting for it), but the next write waits
+      // until this one settles: export is never called concurrently (OTel spec, RELIABILITY
+      // A16). A write that never settles breaks the sink contract; its backlog then fills and
+      // the overflow is counted.
+      await write.then(
+        () => undefined,
+        () => undefined,
+      );
+    } else {
+      this._account(outcome, n);
+    }
+    this._inFlight = 0;
+    this._resolveWaiters(false);
+    this._next();
+  }
+
+  private _account(outcome: SinkResult | { thrown: unknown } | undefined, n: number): void {
+    if (outcome && typeof outcome === "object" && "thrown" in outcome) {
+      this._drop(`sink_error:${this.name}`, n, errorText(outcome.thrown));
+      return;
+    }
+    const r = outcome as Partial<{ ok: boolean; dropped: number; reason: string; error: unknown }> | undefined;
+    // A sink that resolves with nothing (e.g. `async write() {}`) delivered its batch.
+    if (!r || typeof r !== "object" || r.ok !== false) {
+      this._stats.addExported(this.name, n);
+      this.settled += n;
+      return;
+    }
+    const dropped = Number.isFinite(r.dropped) ? Math.min(n, Math.max(0, Math.floor(r.dropped as number))) : n;
+    this._stats.addExported(this.name, n - dropped);
+    this.settled += n - dropped;
+    const detail = typeof r.reason === "string" ? r.reason.slice(0, 100) : r.error !== undefined ? errorText(r.error) : undefined;
+    this._drop(`sink_error:${this.name}`, dropped, detail);
+  }
+
+  private _resolveWaiters(all: boolean): void {
+    if (this._waiters.length === 0) return;
+    const keep: typeof this._waiters = [];
+    for (const w of this._waiters) {
+      if (all || this._closed || this.settled >= w.target) w.resolve();
+      else keep.push(w);
+    }
+    this._waiters = keep;
+  }
+}

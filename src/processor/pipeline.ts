@@ -1,0 +1,264 @@
+/**
+ * The conversion and delivery path shared by `CanonicalSpanProcessor` and
+ * `CanonicalSpanExporter`: span → filter/ancestry → `toCanonicalSpan` (+ log events) → rollout
+ * ids and `sequenceId` → redaction → every sink lane. Runs off the hot path, in time-bounded
+ * chunks with `setImmediate` between them so a large backlog never blocks the event loop long.
+ */
+import type { Context } from "@opentelemetry/api";
+import { toCanonicalSpan } from "../convert/to-canonical";
+import type { ConvertOptions } from "../convert/options";
+import { logger } from "../internal/diag";
+import { withTimeout } from "../internal/timers";
+import type { CanonicalSpan } from "../model/record";
+import type { SpanInput } from "../read/span-input";
+import { SinkLane } from "./lane";
+import { Ancestry, resolveFilter, type SpanFilter } from "./filter";
+import type { CanonicalPipelineOptions, LogEventSource, ProcessorSettings } from "./options";
+import { checkSinks } from "./options";
+import { createRedactor, type Redactor } from "./redact";
+import type { QueuedSpan } from "./queue";
+import { estimateSpanBytes } from "./queue";
+import { getRolloutIds, SequenceCounters, type RolloutIds } from "./rollout";
+import { StatsRecorder, type ProcessorStats } from "./stats";
+
+/** `sources` keys of the correlation ids (the record field paths). */
+const ROLLOUT_FIELD = "rolloutId";
+const ATTEMPT_FIELD = "attemptId";
+
+/** Most spans converted between two yields to the event loop. */
+export const CHUNK_MAX_SPANS = 128;
+/** Longest stretch of conversion between two yields, in ms. */
+export const CHUNK_MAX_MS = 4;
+
+function errorText(e: unknown): string {
+  const s = e instanceof Error ? `${e.name}: ${e.message}` : "non-Error value";
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+}
+
+/** Yields to the event loop (I/O and timers run before the next chunk). */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+type ResourceWithAsync = { asyncAttributesPending?: boolean; waitForAsyncAttributes?: () => Promise<void> };
+
+function pendingResource(span: SpanInput): ResourceWithAsync | undefined {
+  try {
+    const r = span.resource as ResourceWithAsync | undefined;
+    return r?.asyncAttributesPending === true ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class RecordPipeline {
+  readonly stats: StatsRecorder;
+  readonly lanes: readonly SinkLane[];
+  private readonly _sequences = new SequenceCounters();
+  private readonly _rollouts = new WeakMap<object, RolloutIds>();
+  private readonly _convert: ConvertOptions;
+  private readonly _filter?: SpanFilter;
+  private readonly _ancestry?: Ancestry;
+  private readonly _redact: Redactor;
+  private readonly _logRecords?: LogEventSource;
+  private readonly _fallbackRollout?: string;
+  private readonly _fallbackAttempt?: string;
+  private readonly _log = logger("processor");
+
+  constructor(
+    opts: CanonicalPipelineOptions,
+    private readonly _settings: ProcessorSettings,
+  ) {
+    this.stats = new StatsRecorder(this._log);
+    const sinks = checkSinks(opts.sinks);
+    const used = new Map<string, number>();
+    this.lanes = sinks.map((sink) => {
+      // Two sinks with one name would share counters: number the later ones.
+      const base = typeof sink.name === "string" && sink.name !== "" ? sink.name : "sink";
+      const seen = used.get(base) ?? 0;
+      used.set(base, seen + 1);
+      const name = seen === 0 ? base : `${base}#${seen + 1}`;
+      const limits = {
+        maxCount: _settings.maxQueueSize,
+        maxBytes: _settings.maxQueueBytes,
+        batchSize: _settings.maxExportBatchSize,
+        timeoutMs: _settings.exportTimeoutMillis,
+      };
+      return new SinkLane(sink, name, limits, this.stats);
+    });
+    this._convert = opts.maxStringLength === undefined ? {} : { maxStringLength: opts.maxStringLength };
+    // resolveFilter wraps a user filter so that a throw keeps the span instead of losing it.
+    this._filter = resolveFilter(opts.filter);
+    // The ancestry evaluates the filter on start-time attributes too: a child usually ends
+    // before its parent, so the parent's decision must be known while it still runs.
+    this._ancestry = this._filter ? new Ancestry(undefined, undefined, this._filter) : undefined;
+    this._redact = createRedactor({
+      redact: opts.redact,
+      captureContent: opts.captureContent,
+      mask: opts.mask,
+      maskTimeoutMs: opts.maskTimeoutMs,
+    });
+    this._logRecords = opts.logRecords;
+    this._fallbackRollout = typeof opts.rolloutId === "string" && opts.rolloutId !== "" ? opts.rolloutId : undefined;
+    this._fallbackAttempt = typeof opts.attemptId === "string" && opts.attemptId !== "" ? opts.attemptId : undefined;
+  }
+
+  /** `onStart` work: remember `withRollout` ids for the span (never mutating it); track ancestry. */
+  onStart(span: object, parentContext: Context | undefined): void {
+    if (parentContext) {
+      const ids = getRolloutIds(parentContext);
+      if (ids) this._rollouts.set(span, ids);
+    }
+    this._ancestry?.onStart(span as never);
+  }
+
+  /** Converts one span and offers the record to every lane. Never throws. */
+  process(span: SpanInput, bytes: number): void {
+    if (this._filter) {
+      const kept = this._filter(span as never);
+      try {
+        this._ancestry?.onEnd(span as never, kept);
+      } catch (e) {
+        this._log.debug(`ancestry.onEnd failed: ${errorText(e)}`);
+      }
+      if (!kept) {
+        this.stats.drop("filtered");
+        this._convertOptionsFor(span); // release the span's buffered log events now
+        return;
+      }
+    }
+    let record: CanonicalSpan;
+    try {
+      record = toCanonicalSpan(span, this._convertOptionsFor(span));
+      this._applyRollout(record, span);
+      record.sequenceId = this._sequences.next(record.rolloutId, record.attemptId);
+      this._ancestry?.resolveParent(record);
+    } catch (e) {
+      this.stats.drop("convert_error", 1, errorText(e));
+      return;
+    }
+    try {
+      record = this._redact(record);
+    } catch (e) {
+      // The redactor never throws by contract; if it does, fail closed: the record may hold secrets.
+      this.stats.drop("redact_error", 1, errorText(e));
+      return;
+    }
+    this.stats.converted++;
+    for (const lane of this.lanes) lane.offer(record, bytes);
+  }
+
+  /**
+   * Converts spans from `next()` in chunks (at most {@link CHUNK_MAX_SPANS} spans or
+   * {@link CHUNK_MAX_MS} ms each), yielding to the event loop between chunks. Spans are taken one
+   * at a time, so whatever is not converted yet stays in the queue for the synchronous exit path.
+   * `onProgress` gets the number of spans processed so far, before every yield and at the end.
+   * Never rejects.
+   */
+  async processChunked(next: () => QueuedSpan | undefined, onProgress?: (processed: number) => void): Promise<void> {
+    let processed = 0;
+    for (;;) {
+      const start = performance.now();
+      let count = 0;
+      let item: QueuedSpan | undefined;
+      while (count < CHUNK_MAX_SPANS && performance.now() - start <= CHUNK_MAX_MS && (item = next()) !== undefined) {
+        // Like the stock BSP: a resource still detecting attributes is awaited before use.
+        const resource = pendingResource(item.span);
+        if (resource) await this._waitForResource(resource);
+        this.process(item.span, item.bytes);
+        count++;
+        processed++;
+      }
+      onProgress?.(processed);
+      if (count < CHUNK_MAX_SPANS && item === undefined) return;
+      await yieldToLoop();
+    }
+  }
+
+  /** Converts `spans` synchronously (the `exit` path: no event loop left). */
+  processSync(next: () => QueuedSpan | undefined): void {
+    let item: QueuedSpan | undefined;
+    while ((item = next())) this.process(item.span, item.bytes);
+  }
+
+  /** Lets every lane write its partial batch. */
+  kickAll(): void {
+    for (const lane of this.lanes) lane.kick();
+  }
+
+  /** Waits until everything converted so far is settled in every lane, then flushes the sinks. */
+  async flushLanes(): Promise<void> {
+    this.kickAll();
+    await Promise.all(this.lanes.map((l) => l.whenSettled()));
+    await Promise.all(this.lanes.map((l) => l.forceFlushSink()));
+  }
+
+  /** Shuts every sink down, in parallel, within `timeoutMs` (0 = no limit). */
+  async shutdownSinks(timeoutMs: number): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.shutdownSink(timeoutMs)));
+  }
+
+  /** Discards every lane's backlog (counted under `reason`). */
+  closeLanes(reason: string): void {
+    for (const lane of this.lanes) lane.close(reason);
+  }
+
+  /** Exit path: every lane's backlog to `writeSync` where available. */
+  writeSyncAll(): void {
+    for (const lane of this.lanes) lane.writeSyncBacklog();
+  }
+
+  snapshot(queue: { length: number; bytes: number }): ProcessorStats {
+    const backlog: Record<string, number> = {};
+    for (const lane of this.lanes) backlog[lane.name] = lane.pending;
+    return { ...this.stats.snapshot(queue, backlog), redaction: structuredClone(this._redact.stats) };
+  }
+
+  private _convertOptionsFor(span: SpanInput): ConvertOptions {
+    if (!this._logRecords) return this._convert;
+    let logEvents;
+    try {
+      logEvents = this._logRecords.take(span.spanContext().spanId);
+    } catch (e) {
+      this._log.debug(`logRecords.take failed: ${errorText(e)}`);
+    }
+    return logEvents && logEvents.length > 0 ? { ...this._convert, logEvents } : this._convert;
+  }
+
+  /** SPEC.md §4: withRollout context → span attributes → resource attributes → options. */
+  private _applyRollout(record: CanonicalSpan, span: SpanInput): void {
+    const ids = this._rollouts.get(span);
+    if (ids) {
+      record.rolloutId = ids.rolloutId;
+      record.sources[ROLLOUT_FIELD] = "context:withRollout";
+      if (ids.attemptId !== undefined) {
+        record.attemptId = ids.attemptId;
+        record.sources[ATTEMPT_FIELD] = "context:withRollout";
+      }
+    }
+    // Conversion already applied span and resource attributes; options are the last resort.
+    if (record.rolloutId === undefined && this._fallbackRollout !== undefined) {
+      record.rolloutId = this._fallbackRollout;
+      record.sources[ROLLOUT_FIELD] = "option:rolloutId";
+    }
+    if (record.attemptId === undefined && this._fallbackAttempt !== undefined) {
+      record.attemptId = this._fallbackAttempt;
+      record.sources[ATTEMPT_FIELD] = "option:attemptId";
+    }
+  }
+
+  private async _waitForResource(r: ResourceWithAsync): Promise<void> {
+    if (typeof r.waitForAsyncAttributes !== "function") return;
+    try {
+      const p = r.waitForAsyncAttributes().catch(() => undefined);
+      await withTimeout(p, this._settings.exportTimeoutMillis, () => undefined);
+    } catch {
+      /* a broken resource converts with what it has */
+    }
+  }
+}
+
+/** For the exporter path, which gets spans without a queue: size each one. */
+export function toQueued(spans: readonly SpanInput[]): QueuedSpan[] {
+  return spans.map((span) => ({ span, bytes: estimateSpanBytes(span) }));
+}

@@ -1,0 +1,112 @@
+import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
+import { BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { CanonicalSpanExporter } from "../../src/processor/exporter";
+import { makeSpan } from "../helpers/spans";
+import { endSpans, RecordingSink, tracerWith } from "./helpers";
+
+const made: CanonicalSpanExporter[] = [];
+function exporter(...sinks: RecordingSink[]): CanonicalSpanExporter {
+  const e = new CanonicalSpanExporter({ sinks, exitHooks: false, shutdownTimeoutMillis: 300 });
+  made.push(e);
+  return e;
+}
+afterEach(async () => {
+  await Promise.all(made.splice(0).map((e) => e.shutdown()));
+});
+
+function exportOnce(e: CanonicalSpanExporter, spans = [makeSpan({ name: "one" })]): Promise<ExportResult[]> {
+  return new Promise((resolve) => {
+    const results: ExportResult[] = [];
+    e.export(spans, (r) => {
+      results.push(r);
+      // Give a second (buggy) callback a chance to show up before resolving.
+      setTimeout(() => resolve(results), 20);
+    });
+  });
+}
+
+describe("CanonicalSpanExporter", () => {
+  it("works inside a stock BatchSpanProcessor", async () => {
+    const sink = new RecordingSink();
+    const e: SpanExporter = exporter(sink);
+    const { tracer, provider } = tracerWith(new BatchSpanProcessor(e));
+    endSpans(tracer, 3);
+    await provider.forceFlush();
+    expect(sink.spanNames).toEqual(["s-0", "s-1", "s-2"]);
+    expect(sink.records.map((r) => r.sequenceId)).toEqual([1, 2, 3]);
+  });
+
+  it("keeps one write in flight per sink and the end order when the BSP exports batches concurrently", async () => {
+    const sink = new RecordingSink();
+    sink.delayMs = 5;
+    const bsp = new BatchSpanProcessor(exporter(sink), { maxExportBatchSize: 10, maxQueueSize: 1000, scheduledDelayMillis: 60_000 });
+    const { tracer, provider } = tracerWith(bsp);
+    endSpans(tracer, 9); // stays below the batch size: only forceFlush exports them
+    await new Promise((r) => setTimeout(r, 10));
+    // The 10th span starts an export; flush then launches 3 more batches at once (BSP _flushAll).
+    for (let i = 0; i < 35; i++) tracer.startSpan(`more-${i}`).end();
+    await provider.forceFlush();
+    expect(sink.records).toHaveLength(44);
+    expect(sink.maxInFlight).toBe(1);
+    const seq = sink.records.map((r) => r.sequenceId!);
+    expect(seq).toEqual([...seq].sort((a, b) => a - b));
+  });
+
+  it("calls back exactly once, never synchronously, and converts off the caller's stack", async () => {
+    const sink = new RecordingSink();
+    const e = exporter(sink);
+    let calls = 0;
+    e.export([makeSpan()], () => calls++);
+    expect(calls).toBe(0);
+    expect(sink.writes).toBe(0);
+    const results = await exportOnce(e);
+    expect(results).toEqual([{ code: ExportResultCode.SUCCESS }]);
+    expect(calls).toBe(1);
+  });
+
+  it("reports FAILED when no sink accepted the batch, SUCCESS when one did", async () => {
+    const bad = new RecordingSink("bad");
+    bad.mode = "reject";
+    expect((await exportOnce(exporter(bad)))[0]!.code).toBe(ExportResultCode.FAILED);
+    const bad2 = new RecordingSink("bad");
+    bad2.mode = "reject";
+    const good = new RecordingSink("good");
+    const e = exporter(bad2, good);
+    expect((await exportOnce(e))[0]!.code).toBe(ExportResultCode.SUCCESS);
+    expect(e.stats().dropped["sink_error:bad"]).toBe(1);
+  });
+
+  it("returns FAILED after shutdown, and shutdown is idempotent", async () => {
+    const sink = new RecordingSink();
+    const e = exporter(sink);
+    const first = e.shutdown();
+    expect(e.shutdown()).toBe(first);
+    await first;
+    const [result] = await exportOnce(e);
+    expect(result!.code).toBe(ExportResultCode.FAILED);
+    expect(result!.error?.message).toMatch(/shut down/);
+    expect(sink.shutdowns).toBe(1);
+  });
+
+  it("shutdown resolves within its timeout when a sink hangs", async () => {
+    const sink = new RecordingSink();
+    sink.mode = "hang";
+    const e = new CanonicalSpanExporter({ sinks: [sink], exitHooks: false, shutdownTimeoutMillis: 200, exportTimeoutMillis: 0 });
+    let called = 0;
+    e.export([makeSpan()], () => called++);
+    await e.shutdown();
+    expect(called).toBe(1); // the pending export is answered when its lane closes
+    expect(e.stats().backlog).toEqual({ rec: 1 }); // still held by the hung write, not lost from view
+  });
+
+  it("survives a callback that throws", async () => {
+    const e = exporter(new RecordingSink());
+    let calls = 0;
+    e.export([makeSpan()], () => {
+      calls++;
+      throw new Error("callback bug");
+    });
+    await e.forceFlush();
+    expect(calls).toBe(1);
+  });
+});

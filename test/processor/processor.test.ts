@@ -1,0 +1,391 @@
+import { diag, DiagLogLevel, type DiagLogger } from "@opentelemetry/api";
+import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { CanonicalSpanProcessor } from "../../src/processor/processor";
+import type { CanonicalSpanProcessorOptions } from "../../src/processor/options";
+import { providerWith } from "../helpers/spans";
+import { endSpans, RecordingSink, sleep, tracerWith, waitFor } from "./helpers";
+
+const made: CanonicalSpanProcessor[] = [];
+function processor(opts: Omit<CanonicalSpanProcessorOptions, "exitHooks">): CanonicalSpanProcessor {
+  const p = new CanonicalSpanProcessor({ exitHooks: false, ...opts });
+  made.push(p);
+  return p;
+}
+afterEach(async () => {
+  await Promise.all(made.splice(0).map((p) => p.shutdown()));
+});
+
+describe("CanonicalSpanProcessor", () => {
+  it("is an SDK SpanProcessor and delivers one record per span to every sink, in end order", async () => {
+    const a = new RecordingSink("a");
+    const b = new RecordingSink("b");
+    const p: SpanProcessor = processor({ sinks: [a, b] });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 5);
+    await p.forceFlush();
+    expect(a.spanNames).toEqual(["s-0", "s-1", "s-2", "s-3", "s-4"]);
+    expect(b.spanNames).toEqual(a.spanNames);
+    expect(a.records[0]!.schema).toBe("canonspan/v1");
+    expect(a.records.map((r) => r.sequenceId)).toEqual([1, 2, 3, 4, 5]);
+    // Both sinks share one record object per span (converted once).
+    expect(b.records[0]).toBe(a.records[0]);
+    expect(a.flushes).toBe(1);
+  });
+
+  it("never exports inside onEnd: nothing is written until the event loop turns", async () => {
+    const sink = new RecordingSink();
+    const p = processor({ sinks: [sink], maxExportBatchSize: 2 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 10);
+    expect(sink.writes).toBe(0);
+    await waitFor(() => sink.records.length === 10, 10_000, "batch-size exports");
+    expect(sink.batchSizes.every((n) => n <= 2)).toBe(true);
+  });
+
+  it("exports a partial batch after scheduledDelayMillis", async () => {
+    const sink = new RecordingSink();
+    const p = processor({ sinks: [sink], scheduledDelayMillis: 20 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 3);
+    await waitFor(() => sink.records.length === 3, 10_000, "timer export");
+    expect(sink.writes).toBe(1);
+  });
+
+  it("keeps at most one write in flight per sink, with a slow sink and many batches", async () => {
+    const slow = new RecordingSink("slow");
+    slow.delayMs = 15;
+    const fast = new RecordingSink("fast");
+    const p = processor({ sinks: [slow, fast], maxExportBatchSize: 10, scheduledDelayMillis: 5 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 120, "x");
+    await sleep(20); // a timer/batch export is in flight now…
+    endSpans(tracer, 80, "y");
+    await Promise.all([p.forceFlush(), p.forceFlush()]); // …and flushes come on top of it
+    expect(slow.maxInFlight).toBe(1);
+    expect(fast.maxInFlight).toBe(1);
+    const expected = [...Array.from({ length: 120 }, (_, i) => `x-${i}`), ...Array.from({ length: 80 }, (_, i) => `y-${i}`)];
+    expect(slow.spanNames).toEqual(expected);
+    expect(fast.spanNames).toEqual(expected);
+    expect(Math.max(...slow.batchSizes)).toBeLessThanOrEqual(10);
+  });
+
+  it("does not let a stalled sink hold back the others", async () => {
+    const stuck = new RecordingSink("stuck");
+    stuck.hold();
+    const ok = new RecordingSink("ok");
+    const p = processor({ sinks: [stuck, ok], scheduledDelayMillis: 1 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 30);
+    await waitFor(() => ok.records.length === 30, 10_000, "healthy sink delivery");
+    expect(stuck.records).toHaveLength(0);
+    expect(p.stats().backlog).toEqual({ stuck: 30, ok: 0 });
+    stuck.release();
+    await p.forceFlush();
+    expect(stuck.records).toHaveLength(30);
+  });
+
+  it("bounds each sink's backlog: overflow is counted for that sink only, and flush still waits for what it accepted", async () => {
+    const stuck = new RecordingSink("stuck");
+    stuck.hold();
+    const ok = new RecordingSink("ok");
+    const p = processor({ sinks: [stuck, ok], maxQueueSize: 5, maxExportBatchSize: 5 });
+    const { tracer } = tracerWith(p);
+    for (let round = 0; round < 4; round++) {
+      endSpans(tracer, 5, `r${round}`);
+      await waitFor(() => ok.records.length === 5 * (round + 1), 10_000, `round ${round}`);
+    }
+    // 5 in stuck's write, 5 in its backlog, 10 refused.
+    expect(p.stats().dropped).toEqual({ "sink_backlog_full:stuck": 10 });
+    let flushed = false;
+    const flush = p.forceFlush().then(() => (flushed = true));
+    await sleep(50);
+    expect(flushed).toBe(false);
+    stuck.release();
+    await flush;
+    expect(stuck.spanNames).toEqual([...ok.spanNames.slice(0, 10)]);
+  });
+
+  it("forceFlush delivers everything received before the call", async () => {
+    const sink = new RecordingSink();
+    sink.delayMs = 5;
+    const p = processor({ sinks: [sink], maxExportBatchSize: 7 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 50, "before");
+    const flushed = p.forceFlush();
+    endSpans(tracer, 50, "after");
+    await flushed;
+    const names = sink.spanNames;
+    for (let i = 0; i < 50; i++) expect(names).toContain(`before-${i}`);
+    expect(names.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => `before-${i}`));
+  });
+
+  it("coalesces concurrent flushes and resolves them all", async () => {
+    const sink = new RecordingSink();
+    const p = processor({ sinks: [sink], maxExportBatchSize: 512 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 20);
+    await Promise.all(Array.from({ length: 1000 }, () => p.forceFlush()));
+    expect(sink.records).toHaveLength(20);
+    expect(sink.writes).toBeLessThanOrEqual(2);
+    expect(sink.flushes).toBeLessThanOrEqual(2);
+  });
+
+  it("forceFlush resolves by its timeout when a sink hangs, and never rejects", async () => {
+    const sink = new RecordingSink();
+    sink.mode = "hang";
+    const p = processor({ sinks: [sink], forceFlushTimeoutMillis: 100, exportTimeoutMillis: 0, shutdownTimeoutMillis: 100 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 3);
+    await expect(p.forceFlush()).resolves.toBeUndefined();
+  });
+
+  it("shutdown resolves within its timeout when a sink hangs, and counts what was lost", async () => {
+    const hung = new RecordingSink("hung");
+    hung.mode = "hang";
+    const ok = new RecordingSink("ok");
+    const p = processor({ sinks: [hung, ok], shutdownTimeoutMillis: 300, exportTimeoutMillis: 0 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 4);
+    const t0 = Date.now();
+    await p.shutdown();
+    expect(Date.now() - t0).toBeLessThan(10_000); // generous: the point is that it returns at all
+    expect(ok.records).toHaveLength(4);
+    expect(ok.shutdowns).toBe(1);
+    expect(hung.shutdowns).toBe(1);
+    const s = p.stats();
+    expect(s.exported).toEqual({ ok: 4 });
+    // The hung write holds 4 records; nothing is silently unaccounted.
+    expect(s.backlog.hung).toBe(4);
+  });
+
+  it("counts a write that exceeds exportTimeoutMillis as sink_timeout and keeps going", async () => {
+    const sink = new RecordingSink("slowpoke");
+    sink.delayMs = 300;
+    const p = processor({ sinks: [sink], exportTimeoutMillis: 50 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 2);
+    await p.forceFlush();
+    expect(p.stats().dropped["sink_timeout:slowpoke"]).toBe(2);
+    sink.delayMs = 0;
+    endSpans(tracer, 3, "later");
+    await p.forceFlush();
+    await waitFor(() => sink.spanNames.includes("later-2"), 10_000, "recovery");
+    expect(sink.maxInFlight).toBe(1);
+  });
+
+  it("shutdown is idempotent; later calls are ignored and counted", async () => {
+    const sink = new RecordingSink();
+    const p = processor({ sinks: [sink] });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 2);
+    const first = p.shutdown();
+    expect(p.shutdown()).toBe(first);
+    await first;
+    expect(sink.records).toHaveLength(2);
+    endSpans(tracer, 3, "late");
+    await p.forceFlush();
+    const s = p.stats();
+    expect(s.afterShutdown).toEqual({ onStart: 3, onEnd: 3, forceFlush: 1 });
+    expect(s.dropped.after_shutdown).toBe(3);
+    expect(sink.records).toHaveLength(2);
+    expect(sink.shutdowns).toBe(1);
+  });
+
+  it("drops the newest spans when the queue is full by count, and counts them", async () => {
+    const sink = new RecordingSink();
+    const p = processor({ sinks: [sink], maxQueueSize: 10, maxExportBatchSize: 10 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 25); // one synchronous burst: no export can run in between
+    await p.forceFlush();
+    expect(sink.spanNames).toEqual(Array.from({ length: 10 }, (_, i) => `s-${i}`));
+    const s = p.stats();
+    expect(s.received).toBe(25);
+    expect(s.dropped.queue_full_count).toBe(15);
+  });
+
+  it("drops by estimated bytes and counts them as queue_full_bytes", async () => {
+    const sink = new RecordingSink();
+    const p = processor({ sinks: [sink], maxQueueBytes: 20_000 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 10, "big", { "app.blob": "x".repeat(5000) });
+    await p.forceFlush();
+    const s = p.stats();
+    expect(s.dropped.queue_full_bytes).toBeGreaterThan(0);
+    expect(sink.records.length + s.dropped.queue_full_bytes!).toBe(10);
+    expect(sink.records.length).toBeGreaterThanOrEqual(3);
+    expect(s.queueBytes).toBe(0);
+  });
+
+  it.each(["throw", "reject", "fail"] as const)("survives a sink that %ss: counted, the app never sees it", async (mode) => {
+    const bad = new RecordingSink("bad");
+    bad.mode = mode;
+    const good = new RecordingSink("good");
+    const p = processor({ sinks: [bad, good] });
+    const { tracer } = tracerWith(p);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      expect(() => endSpans(tracer, 4)).not.toThrow();
+      await expect(p.forceFlush()).resolves.toBeUndefined();
+      await sleep(20);
+    } finally {
+      process.removeListener("unhandledRejection", onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(good.records).toHaveLength(4);
+    const s = p.stats();
+    expect(s.dropped["sink_error:bad"]).toBe(4);
+    expect(s.exported).toEqual({ good: 4 });
+  });
+
+  it("warns about drops through diag, rate-limited, and summarizes them at shutdown", async () => {
+    const warnings: string[] = [];
+    const capture = { warn: (...args: unknown[]) => warnings.push(args.join(" ")) } as unknown as DiagLogger;
+    diag.setLogger({ ...capture, error() {}, info() {}, debug() {}, verbose() {} } as DiagLogger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    try {
+      const bad = new RecordingSink("bad");
+      bad.mode = "reject";
+      const p = processor({ sinks: [bad], maxExportBatchSize: 2 });
+      const { tracer } = tracerWith(p);
+      endSpans(tracer, 10);
+      await p.forceFlush();
+      await p.shutdown();
+      const dropWarnings = warnings.filter((w) => w.includes("sink_error:bad") && w.startsWith("canonspan:processor"));
+      expect(dropWarnings.length).toBeGreaterThanOrEqual(2); // one rate-limited line + the shutdown summary
+      expect(dropWarnings.length).toBeLessThanOrEqual(3);
+      expect(warnings.some((w) => /shutdown: dropped 10 of 10 span\(s\): sink_error:bad=10/.test(w))).toBe(true);
+    } finally {
+      diag.disable();
+    }
+  });
+
+  it("never throws from onStart/onEnd, even on hostile input", () => {
+    const p = processor({ sinks: [new RecordingSink()] });
+    const hostile = {
+      spanContext() {
+        throw new Error("boom");
+      },
+    };
+    expect(() => p.onStart(hostile as never, undefined as never)).not.toThrow();
+    expect(() => p.onEnd(hostile as never)).not.toThrow();
+    expect(() => p.onEnd(null as never)).not.toThrow();
+  });
+
+  it("leaves the span unchanged for other processors (redaction works on the record only)", async () => {
+    const sink = new RecordingSink();
+    const memory = new InMemorySpanExporter();
+    const provider = providerWith([processor({ sinks: [sink] }), new SimpleSpanProcessor(memory)]);
+    const span = provider.getTracer("t").startSpan("call", { attributes: { "http.request.header.authorization": "Bearer CANARY-123" } });
+    span.end();
+    await provider.forceFlush();
+    expect(memory.getFinishedSpans()[0]!.attributes["http.request.header.authorization"]).toBe("Bearer CANARY-123");
+    expect(JSON.stringify(sink.records[0])).not.toContain("CANARY-123");
+  });
+
+  it("skips spans that are recorded but not sampled, like the stock BSP", () => {
+    const p = processor({ sinks: [new RecordingSink()] });
+    const span = { spanContext: () => ({ traceId: "a".repeat(32), spanId: "b".repeat(16), traceFlags: 0 }) };
+    p.onEnd(span as never);
+    expect(p.stats().received).toBe(0);
+  });
+
+  it("takes GenAI log events for each span from the logRecords companion", async () => {
+    const asked: string[] = [];
+    const sink = new RecordingSink();
+    const p = processor({ sinks: [sink], logRecords: { take: (id) => (asked.push(id), []) } });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 2);
+    await p.forceFlush();
+    expect(asked).toEqual(sink.records.map((r) => r.spanId));
+  });
+
+  it("rejects invalid options at construction", () => {
+    expect(() => new CanonicalSpanProcessor({ sinks: "file" as never, exitHooks: false })).toThrow(TypeError);
+    expect(() => new CanonicalSpanProcessor({ sinks: [{ name: "x" } as never], exitHooks: false })).toThrow(/write\(\) and shutdown\(\)/);
+    expect(() => new CanonicalSpanProcessor({ sinks: [], maxQueueSize: -1, exitHooks: false })).toThrow(/maxQueueSize/);
+    expect(() => new CanonicalSpanProcessor({ sinks: [], maxExportBatchSize: 1.5, exitHooks: false })).toThrow(/maxExportBatchSize/);
+  });
+
+  it("filters spans without orphans: kept spans are re-parented to the nearest kept ancestor", async () => {
+    const sink = new RecordingSink();
+    const p = processor({ sinks: [sink], filter: "genai" });
+    const { tracer } = tracerWith(p);
+    const { trace, context } = await import("@opentelemetry/api");
+    const under = (parent: ReturnType<typeof tracer.startSpan>) => trace.setSpan(context.active(), parent);
+    const root = tracer.startSpan("GET /plan");
+    const agent = tracer.startSpan("invoke_agent planner", { attributes: { "gen_ai.operation.name": "invoke_agent" } }, under(root));
+    const http = tracer.startSpan("POST", { attributes: { "http.request.method": "POST" } }, under(agent));
+    const chat = tracer.startSpan("chat", { attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "m" } }, under(http));
+    for (const s of [chat, http, agent, root]) s.end();
+    await p.forceFlush();
+    expect(sink.spanNames).toEqual(["chat", "invoke_agent planner"]);
+    const [chatRec, agentRec] = sink.records;
+    expect(chatRec!.parentId).toBe(agent.spanContext().spanId);
+    expect(chatRec!.extras["canonspan.original_parent_id"]).toBe(http.spanContext().spanId);
+    expect(agentRec!.parentId).toBeNull();
+    expect(p.stats().dropped.filtered).toBe(2);
+  });
+
+  it("passes captureContent and mask through to redaction", async () => {
+    const messages = JSON.stringify([{ role: "user", parts: [{ type: "text", content: "secret plan" }] }]);
+    const attrs = { "gen_ai.operation.name": "chat", "gen_ai.input.messages": messages };
+    const noContent = new RecordingSink();
+    const masked = new RecordingSink();
+    const p1 = processor({ sinks: [noContent], captureContent: false });
+    const p2 = processor({ sinks: [masked], mask: (v) => (typeof v === "string" ? v.toUpperCase() : v) });
+    for (const p of [p1, p2]) tracerWith(p).tracer.startSpan("chat", { attributes: attrs }).end();
+    await Promise.all([p1.forceFlush(), p2.forceFlush()]);
+    expect(JSON.stringify(noContent.records[0])).not.toContain("secret plan");
+    expect(JSON.stringify(masked.records[0])).toContain("SECRET PLAN");
+    expect(p2.stats().redaction?.maskCalls).toBeGreaterThan(0);
+  });
+
+  it("suppresses tracing around sink I/O: the sink's own spans never come back as records", async () => {
+    const { context, trace } = await import("@opentelemetry/api");
+    const { AsyncLocalStorageContextManager } = await import("@opentelemetry/context-async-hooks");
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    try {
+      const sink = new RecordingSink("traced");
+      const p = processor({ sinks: [sink] });
+      const { tracer, provider } = tracerWith(p);
+      const write = sink.write.bind(sink);
+      sink.write = (records) => {
+        provider.getTracer("sink-io").startSpan("sync-io").end();
+        return write(records).then(async (r) => {
+          await sleep(1);
+          provider.getTracer("sink-io").startSpan("async-io").end();
+          return r;
+        });
+      };
+      endSpans(tracer, 2);
+      await p.forceFlush();
+      await p.forceFlush();
+      expect(sink.spanNames).toEqual(["s-0", "s-1"]);
+      expect(p.stats().received).toBe(2);
+      expect(trace.getActiveSpan()).toBeUndefined();
+    } finally {
+      context.disable();
+    }
+  });
+
+  it("waits for async resource attributes before converting, like the stock BSP", async () => {
+    const { resourceFromAttributes } = await import("@opentelemetry/resources");
+    const { BasicTracerProvider } = await import("@opentelemetry/sdk-trace-base");
+    const sink = new RecordingSink();
+    const p = processor({ sinks: [sink] });
+    const late = new Promise<string>((r) => setTimeout(() => r("ro-late"), 50));
+    const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ "agentlightning.rollout_id": late }), spanProcessors: [p] });
+    provider.getTracer("t").startSpan("s").end();
+    await p.forceFlush();
+    expect(sink.records[0]!.rolloutId).toBe("ro-late");
+  });
+
+  it("numbers sinks that share a name so their counters stay apart", async () => {
+    const p = processor({ sinks: [new RecordingSink("file"), new RecordingSink("file")] });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 1);
+    await p.forceFlush();
+    expect(p.stats().exported).toEqual({ file: 1, "file#2": 1 });
+  });
+});
