@@ -139,10 +139,9 @@ export const agentLightning: Convention = {
   name: "agentlightning",
   detect(v) {
     if (v.name.startsWith("agentlightning.")) return true;
-    for (const k of v.keys) {
-      if (k.startsWith("agentlightning.") && !ID_KEYS.has(k)) return true;
-      if (k === "agentops.task.output" || k === "agentops.entity.output") return true;
-    }
+    if (v.has("agentops.task.output") || v.has("agentops.entity.output")) return true;
+    if (!v.hasPrefix("agentlightning.")) return false;
+    for (const k of v.keys) if (k.startsWith("agentlightning.") && !ID_KEYS.has(k)) return true;
     return false;
   },
   extract(v, f) {

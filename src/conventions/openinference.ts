@@ -78,12 +78,11 @@ const DETECT: ReadonlyMap<string, readonly string[]> = new Map<string, readonly 
   ["graph", ["graph.node."]],
 ]);
 
-function hasOpenInferenceKey(keys: readonly string[]): boolean {
-  for (const k of keys) {
-    const dot = k.indexOf(".");
-    if (dot <= 0) continue;
-    const prefixes = DETECT.get(k.slice(0, dot));
-    if (prefixes) for (const p of prefixes) if (k.startsWith(p)) return true;
+/** Any OpenInference key: first segments are checked in O(1) before any prefix scan. */
+function hasOpenInferenceKey(v: SpanView): boolean {
+  for (const [segment, prefixes] of DETECT) {
+    if (!v.hasSegment(segment)) continue;
+    for (const p of prefixes) if (v.hasPrefix(p)) return true;
   }
   return false;
 }
@@ -288,7 +287,7 @@ function extractEmbeddingRetrieval(v: SpanView, f: Facts): void {
 export const openInference: Convention = {
   name: "openinference",
   detect(v) {
-    return v.has(KIND) || hasOpenInferenceKey(v.keys);
+    return v.has(KIND) || hasOpenInferenceKey(v);
   },
   extract(v, f) {
     const kind = v.lower(KIND);

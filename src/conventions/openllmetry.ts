@@ -159,10 +159,17 @@ function extractAssociation(v: SpanView, f: Facts): void {
 export const openLlmetry: Convention = {
   name: "openllmetry",
   detect(v) {
-    for (const k of v.keys) {
-      if (k.startsWith("traceloop.") || LEGACY_KEYS.has(k) || k.startsWith("llm.usage.") || k.startsWith("llm.request.functions.")) return true;
-      if (k.startsWith("gen_ai.prompt.") && isDigit(k.charCodeAt(14))) return true;
-      if (k.startsWith("gen_ai.completion.") && isDigit(k.charCodeAt(18))) return true;
+    // First segments are checked in O(1); keys are scanned only when a segment matches.
+    if (v.hasPrefix("traceloop.")) return true;
+    if (v.hasSegment("llm")) {
+      for (const k of LEGACY_KEYS) if (v.has(k)) return true;
+      if (v.hasPrefix("llm.usage.") || v.hasPrefix("llm.request.functions.")) return true;
+    }
+    if (v.hasPrefix("gen_ai.prompt.") || v.hasPrefix("gen_ai.completion.")) {
+      for (const k of v.keys) {
+        if (k.startsWith("gen_ai.prompt.") && isDigit(k.charCodeAt(14))) return true;
+        if (k.startsWith("gen_ai.completion.") && isDigit(k.charCodeAt(18))) return true;
+      }
     }
     for (const e of v.events) if (e.name === "llm.content.completion.chunk") return true;
     return false;

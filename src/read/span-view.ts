@@ -121,6 +121,11 @@ export class SpanView {
     return (this._heads = heads);
   }
 
+  /** True when some dotted key has `segment` as its first segment (`"llm"` for `llm.x`). O(1). */
+  hasSegment(segment: string): boolean {
+    return this._firstSegments().has(segment);
+  }
+
   /**
    * True when some attribute key starts with `prefix`. A prefix whose first segment no key has
    * is answered from the first-segment set; others by one scan, cached per prefix.
