@@ -231,7 +231,7 @@ export class CanonicalLogRecordProcessor implements LogRecordProcessor {
       this._remove(spanId, bucket);
       this._taken += bucket.events.length;
     }
-    if (!this._isShutdown) this._expire(this._now());
+    this._expire(this._now());
     return bucket ? bucket.events : [];
   }
 
@@ -252,15 +252,13 @@ export class CanonicalLogRecordProcessor implements LogRecordProcessor {
     return Promise.resolve();
   }
 
-  /** Drops what is still buffered (counted as `shutdown`) and ignores later records. Idempotent. */
+  /**
+   * Ignores later records, but keeps answering `take()` for what is buffered: providers are
+   * often shut down together (NodeSDK), and the span processor's final flush still needs the
+   * events of the spans it converts then. The buffer stays bounded and ages out. Idempotent.
+   */
   shutdown(): Promise<void> {
-    if (!this._isShutdown) {
-      this._isShutdown = true;
-      if (this._events > 0) this._dropped.shutdown += this._events;
-      this._buckets.clear();
-      this._events = 0;
-      this._bytes = 0;
-    }
+    this._isShutdown = true;
     return Promise.resolve();
   }
 
