@@ -50,6 +50,10 @@ const onBeforeExit = (): void => each(participants, (p) => p.beforeExit());
 const onExit = (): void => each(participants, (p) => p.exitSync());
 
 function onSignal(signal: HandledSignal): void {
+  // Ours is prepended, so it runs before any listener of the app: counting now sees them all,
+  // including `once` listeners that remove themselves when called. With one, the app decides
+  // how the process ends; without, we re-raise the signal after the flush.
+  const appHandles = process.listenerCount(signal) > 1;
   // Remove ours first: a second signal during the flush then ends the process at once.
   uninstallSignalHooks();
   const targets = [...signalParticipants];
@@ -68,7 +72,7 @@ function onSignal(signal: HandledSignal): void {
   const finish = (): void => {
     clearTimeout(hold);
     // With another listener the app handles the signal itself (Node called it as well).
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    if (!appHandles && process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   };
   Promise.race([done, new Promise((r) => setTimeout(r, MAX_SIGNAL_HOLD_MS).unref())]).then(finish, finish);
 }
@@ -81,7 +85,7 @@ const signalListeners: Record<HandledSignal, () => void> = {
 function installSignalHooks(): void {
   if (signalHooksInstalled) return;
   signalHooksInstalled = true;
-  for (const s of HANDLED_SIGNALS) process.on(s, signalListeners[s]);
+  for (const s of HANDLED_SIGNALS) process.prependListener(s, signalListeners[s]);
 }
 
 function uninstallSignalHooks(): void {
