@@ -4,7 +4,7 @@
  * instrumentation's message events reach the records), and the instrumentations the
  * application has installed; configured from options, else from the environment.
  */
-import { diag, DiagConsoleLogger, DiagLogLevel, trace } from "@opentelemetry/api";
+import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, trace } from "@opentelemetry/api";
 import { logs } from "@opentelemetry/api-logs";
 import { registerInstrumentations } from "@opentelemetry/instrumentation";
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
@@ -121,7 +121,11 @@ export function register(options: RegisterOptions = {}): RegisterHandle {
         unregister();
         await provider.shutdown().catch(() => undefined);
         await loggerProvider.shutdown().catch(() => undefined);
+        // Release every global register() set, so a later setup starts clean.
         trace.disable();
+        context.disable();
+        propagation.disable();
+        logs.disable();
       })()),
   };
 }
