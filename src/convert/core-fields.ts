@@ -93,6 +93,8 @@ export function coreFields(span: SpanInput, clean: CleanContext): CanonicalSpan 
 
   const start = span.startTime ?? [0, 0];
   const end = span.endTime ?? start;
+  // Every field in SPEC §1 order. Optional ones start undefined (JSON leaves them out): lines
+  // read in a stable order, and every record shares one object shape.
   const out: CanonicalSpan = {
     schema: SCHEMA_VERSION,
     traceId: hexId(ctx?.traceId, 32),
@@ -102,16 +104,31 @@ export function coreFields(span: SpanInput, clean: CleanContext): CanonicalSpan 
     kind: kindName(span.kind),
     type: "OTHER",
     status: { code: statusCode },
+    error: undefined,
     startTime: hrTimeToIso(start),
     endTime: hrTimeToIso(end),
     durationMs: hrDurationMs(start, end),
+    sequenceId: undefined,
+    rolloutId: undefined,
+    attemptId: undefined,
+    llm: undefined,
+    usage: undefined,
+    cost: undefined,
+    tool: undefined,
+    agent: undefined,
+    retrieval: undefined,
+    input: undefined,
+    output: undefined,
+    sessionId: undefined,
+    userId: undefined,
+    conversationId: undefined,
+    tags: [],
+    metadata: {},
+    extras: {},
     events,
     links,
     resource: resourceOf(span, clean),
     scope: { name: clean.str(String(scopeIn?.name ?? ""), "scope.name") },
-    tags: [],
-    metadata: {},
-    extras: {},
     conventions: [],
     sources: {},
     dropped,
