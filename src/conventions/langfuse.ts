@@ -209,6 +209,8 @@ export const langfuse: Convention = {
   extract(v, f) {
     const type = typeOf(v);
     f.add("type", `${OBS}.type`, type);
+    // A tool observation is named after its tool (`startObservation("get_weather", …, { asType: "tool" })`).
+    if (type === "TOOL") f.add("tool.name", "rule:span-name", v.name, []);
     extractModel(v, f);
     extractLangfuseUsage(v, f);
     extractLangfuseCost(v, f);

@@ -7,6 +7,14 @@ import { keysOf, type Candidate, type Facts } from "../facts/facts";
 import type { Field } from "../facts/precedence";
 import type { ConventionName } from "../model/record";
 
+/** Equal primitives, or equal arrays of primitives (finish reasons, stop sequences). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] || (typeof a[i] === "object" && a[i] !== null)) return false;
+  return true;
+}
+
 export class Picker {
   readonly consumed = new Set<string>();
   readonly conventions = new Set<ConventionName>();
@@ -24,21 +32,33 @@ export class Picker {
     if (c.convention) this.conventions.add(c.convention);
   }
 
-  /** The winning value of a field (marks it used). */
+  /**
+   * The winning value of a field (marks it used). Losing candidates that carry the same value
+   * are consumed too: their keys hold nothing the record lacks (an AI SDK span's `ai.model.id`
+   * next to an equal `gen_ai.request.model`). Losers with other values stay in `extras`.
+   */
   pick(field: Field, path: string = field): unknown {
     const c = this._facts.pick(field);
     if (!c) return undefined;
     this._use(c);
     this.sources[path] = c.source;
+    const all = this._facts.candidates(field);
+    if (all.length > 1) for (const other of all) if (other !== c && sameValue(other.value, c.value)) this._consumeKeys(other);
     return c.value;
+  }
+
+  private _consumeKeys(c: Candidate): void {
+    for (const k of keysOf(c)) this.consumed.add(k);
   }
 
   /** The winning value only if it passes `accept`; otherwise the best one that does. */
   pickWhere(field: Field, accept: (v: unknown) => boolean, path: string = field): unknown {
-    for (const c of this._facts.all(field)) {
+    const all = this._facts.all(field);
+    for (const c of all) {
       if (!accept(c.value)) continue;
       this._use(c);
       this.sources[path] = c.source;
+      for (const other of all) if (other !== c && sameValue(other.value, c.value)) this._consumeKeys(other);
       return c.value;
     }
     return undefined;

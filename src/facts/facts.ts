@@ -78,6 +78,11 @@ export class Facts {
     return best;
   }
 
+  /** Every candidate of a field, unordered (cheap). */
+  candidates(field: Field): readonly Candidate[] {
+    return this._byField.get(field) ?? [];
+  }
+
   /** Every candidate of a field, best first. */
   all(field: Field): Candidate[] {
     const list = this._byField.get(field);

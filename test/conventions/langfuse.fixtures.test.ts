@@ -80,7 +80,7 @@ describe("langfuse fixtures", () => {
     expect(plan.llm?.toolCalls).toEqual([{ id: MOCK.tool.callId, name: MOCK.tool.name, arguments: args }]);
     const tool = one(recs, MOCK.tool.name);
     expect(tool.type).toBe("TOOL");
-    expect(tool.tool).toEqual({ arguments: args, result: WEATHER_RESULT });
+    expect(tool.tool).toEqual({ name: MOCK.tool.name, arguments: args, result: WEATHER_RESULT });
     expect(tool.metadata).toMatchObject({ toolCallId: MOCK.tool.callId });
     const answer = one(recs, "answer");
     expect(answer.llm?.inputMessages?.[2]).toEqual({ role: "tool", parts: [{ type: "tool_call_response", id: MOCK.tool.callId, response: WEATHER_RESULT }] });

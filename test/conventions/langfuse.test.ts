@@ -133,7 +133,7 @@ describe("langfuse convention", () => {
       makeSpan({ name: "get_weather", attributes: { "langfuse.observation.type": "tool", "langfuse.observation.input": '{"city":"Paris"}', "langfuse.observation.output": "sunny" } }),
     );
     expect(r.type).toBe("TOOL");
-    expect(r.tool).toEqual({ arguments: { city: "Paris" }, result: "sunny" });
+    expect(r.tool).toEqual({ name: "get_weather", arguments: { city: "Paris" }, result: "sunny" });
     expect(r.input).toEqual({ city: "Paris" });
     expect(r.output).toBe("sunny");
   });

@@ -176,8 +176,8 @@ describe("logfire / pydantic-ai convention", () => {
     expect(r.usage).toEqual({ inputTokens: 50, outputTokens: 10, totalTokens: 60, aggregate: true });
     expect(r.conversationId).toBeUndefined();
     expect(r.sources["llm.requestModel"]).toBe("model_name");
-    // agent_name lost to gen_ai.agent.name; the message template is not modeled.
-    expect(r.extras).toEqual({ agent_name: "weather_agent", "gen_ai.conversation.id": "", "logfire.msg": "weather_agent run" });
+    // agent_name carries the same name as gen_ai.agent.name (consumed); the message template is not modeled.
+    expect(r.extras).toEqual({ "gen_ai.conversation.id": "", "logfire.msg": "weather_agent run" });
   });
 
   it("reads a pydantic-ai model request: cost, tool definitions, request parameters", () => {
