@@ -2,7 +2,8 @@ import { defineConfig } from "tsup";
 
 // Dual ESM + CommonJS build: `.mjs` / `.cjs` with matching `.d.mts` / `.d.cts` declarations.
 export default defineConfig({
-  entry: { index: "src/index.ts", register: "src/register.ts", cli: "src/cli/main.ts" },
+  // `worker` is the offload worker's entry, loaded at run time next to the running bundle.
+  entry: { index: "src/index.ts", register: "src/register.ts", cli: "src/cli/main.ts", worker: "src/processor/offload/worker.ts" },
   format: ["esm", "cjs"],
   dts: { entry: { index: "src/index.ts", register: "src/register.ts" } },
   target: "node18",

@@ -30,6 +30,10 @@ async function makeProcessor(kind) {
       return new cs.CanonicalSpanProcessor({ sinks: [new cs.FileSink({ path: join(dir, "spans.jsonl"), maxFileBytes: 256 * 1024 * 1024, maxFiles: 1 })], exitHooks: false });
     case "canonspan-otlp":
       return new cs.CanonicalSpanProcessor({ sinks: [new cs.OtlpSink({ url, compression: "gzip" })], exitHooks: false });
+    case "canonspan-file-offload":
+      return new cs.CanonicalSpanProcessor({ sinks: [new cs.FileSink({ path: join(dir, "spans.jsonl"), maxFileBytes: 256 * 1024 * 1024, maxFiles: 1 })], exitHooks: false, offload: true });
+    case "canonspan-otlp-offload":
+      return new cs.CanonicalSpanProcessor({ sinks: [new cs.OtlpSink({ url, compression: "gzip" })], exitHooks: false, offload: true });
     default:
       throw new Error(`unknown pipeline ${kind}`);
   }

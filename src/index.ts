@@ -1,7 +1,7 @@
 // Public API of canonspan (SPEC.md §2). Every export is named here; nothing else leaks.
 export { toCanonicalSpan } from "./convert/to-canonical";
 export type { ConvertOptions } from "./convert/options";
-export type { SpanSink, SinkResult } from "./sinks/sink";
+export type { SpanSink, SinkResult, SinkWorkerSpec } from "./sinks/sink";
 export { CanonicalSpanProcessor } from "./processor/processor";
 export type { CanonicalSpanProcessorOptions, CanonicalPipelineOptions, LogEventSource } from "./processor/options";
 export { CanonicalSpanExporter } from "./processor/exporter";

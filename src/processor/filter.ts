@@ -119,6 +119,12 @@ function spanIdOf(span: ReadableSpan): string | undefined {
   }
 }
 
+/** Points `record` at its new parent `to`, keeping `original` in `extras["canonspan.original_parent_id"]`. */
+export function reparent(record: CanonicalSpan, original: string, to: string | null): void {
+  record.parentId = to;
+  setOwn(record.extras, ORIGINAL_PARENT_KEY, original);
+}
+
 /** Longest chain of filtered ancestors `resolveParent` walks through. */
 const MAX_WALK = 64;
 
@@ -194,16 +200,21 @@ export class Ancestry {
    */
   resolveParent(record: CanonicalSpan): void {
     const original = record.parentId;
-    if (typeof original !== "string" || this._dropped.size === 0) return;
-    let id: string | null = original;
+    if (typeof original !== "string") return;
+    const id = this.resolve(original);
+    if (id !== original) reparent(record, original, id);
+  }
+
+  /** The nearest kept ancestor of the span whose parent is `parentId`: `parentId` itself when kept. */
+  resolve(parentId: string): string | null {
+    if (this._dropped.size === 0) return parentId;
+    let id: string | null = parentId;
     for (let steps = 0; id !== null && steps < MAX_WALK; steps++) {
       const entry = this._dropped.get(id);
       if (!entry) break;
       id = entry.parentId;
     }
-    if (id === original) return;
-    record.parentId = id;
-    setOwn(record.extras, ORIGINAL_PARENT_KEY, original);
+    return id;
   }
 
   private _remember(span: ReadableSpan): void {

@@ -8,17 +8,17 @@ import type { Context } from "@opentelemetry/api";
 import { toCanonicalSpan } from "../convert/to-canonical";
 import type { ConvertOptions } from "../convert/options";
 import { logger } from "../internal/diag";
-import { withTimeout } from "../internal/timers";
 import type { CanonicalSpan } from "../model/record";
-import type { SpanInput } from "../read/span-input";
+import type { SpanEventLike, SpanInput } from "../read/span-input";
 import { SinkLane } from "./lane";
-import { Ancestry, resolveFilter, type SpanFilter } from "./filter";
+import { Ancestry, reparent, resolveFilter, type SpanFilter } from "./filter";
 import type { CanonicalPipelineOptions, LogEventSource, ProcessorSettings } from "./options";
 import { checkSinks } from "./options";
 import { createRedactor, type Redactor } from "./redact";
 import type { QueuedSpan } from "./queue";
 import { estimateSpanBytes } from "./queue";
 import { getRolloutIds, SequenceCounters, type RolloutIds } from "./rollout";
+import { NO_FACTS, recordParentId, waitForPendingResource, type SpanFacts } from "./span-facts";
 import { StatsRecorder, type ProcessorStats } from "./stats";
 
 /** `sources` keys of the correlation ids (the record field paths). */
@@ -40,21 +40,20 @@ export function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-type ResourceWithAsync = { asyncAttributesPending?: boolean; waitForAsyncAttributes?: () => Promise<void> };
-
-function pendingResource(span: SpanInput): ResourceWithAsync | undefined {
-  try {
-    const r = span.resource as ResourceWithAsync | undefined;
-    return r?.asyncAttributesPending === true ? r : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** What the processor drives: the in-thread {@link RecordPipeline}, or the offload host. */
+export type RecordEngine = Pick<
+  RecordPipeline,
+  "processChunked" | "processSync" | "kickAll" | "flushLanes" | "shutdownSinks" | "closeLanes" | "writeSyncAll" | "snapshot"
+> & {
+  /** True when every queued span should be handed over at once (offload), not in export batches. */
+  readonly eager?: boolean;
+};
 
 export class RecordPipeline {
   readonly stats: StatsRecorder;
   readonly lanes: readonly SinkLane[];
-  private readonly _sequences = new SequenceCounters();
+  /** `sequenceId` counters (their state moves between threads in offload mode). */
+  readonly sequences = new SequenceCounters();
   private readonly _rollouts = new WeakMap<object, RolloutIds>();
   private readonly _convert: ConvertOptions;
   private readonly _filter?: SpanFilter;
@@ -114,6 +113,15 @@ export class RecordPipeline {
 
   /** Converts one span and offers the record to every lane. Never throws. */
   process(span: SpanInput, bytes: number): void {
+    const facts = this.gather(span);
+    if (facts) this.build(span, facts, bytes);
+  }
+
+  /**
+   * The span's {@link SpanFacts}, or `undefined` when the filter drops it (counted). Runs where
+   * the span's `onStart` ran, in the order spans are exported. Never throws.
+   */
+  gather(span: SpanInput): SpanFacts | undefined {
     if (this._filter) {
       const kept = this._filter(span as never);
       try {
@@ -123,16 +131,31 @@ export class RecordPipeline {
       }
       if (!kept) {
         this.stats.drop("filtered");
-        this._convertOptionsFor(span); // release the span's buffered log events now
-        return;
+        this._takeLogEvents(span); // release the span's buffered log events now
+        return undefined;
       }
     }
+    const logEvents = this._takeLogEvents(span);
+    const rollout = this._rollouts.get(span);
+    const parent = this._ancestry ? this._parentOverride(span, this._ancestry) : undefined;
+    if (!logEvents && !rollout && !parent) return NO_FACTS;
+    const facts: SpanFacts = {};
+    if (logEvents) facts.logEvents = logEvents;
+    if (rollout) facts.rollout = rollout;
+    if (parent) facts.parent = parent;
+    return facts;
+  }
+
+  /** Converts `span`, applies `facts`, ids and redaction, offers the record to every lane. Never throws. */
+  build(span: SpanInput, facts: SpanFacts, bytes: number): void {
     let record: CanonicalSpan;
     try {
-      record = toCanonicalSpan(span, this._convertOptionsFor(span));
-      this._applyRollout(record, span);
-      record.sequenceId = this._sequences.next(record.rolloutId, record.attemptId);
-      this._ancestry?.resolveParent(record);
+      const logEvents = facts.logEvents;
+      record = toCanonicalSpan(span, logEvents && logEvents.length > 0 ? { ...this._convert, logEvents } : this._convert);
+      this._applyRollout(record, facts.rollout);
+      record.sequenceId = this.sequences.next(record.rolloutId, record.attemptId);
+      const parent = facts.parent;
+      if (parent && record.parentId === parent.from) reparent(record, parent.from, parent.to);
     } catch (e) {
       this.stats.drop("convert_error", 1, errorText(e));
       return;
@@ -163,8 +186,8 @@ export class RecordPipeline {
       let item: QueuedSpan | undefined;
       while (count < CHUNK_MAX_SPANS && performance.now() - start <= CHUNK_MAX_MS && (item = next()) !== undefined) {
         // Like the stock BSP: a resource still detecting attributes is awaited before use.
-        const resource = pendingResource(item.span);
-        if (resource) await this._waitForResource(resource);
+        const pending = waitForPendingResource(item.span, this._settings.exportTimeoutMillis);
+        if (pending) await pending;
         this.process(item.span, item.bytes);
         count++;
         processed++;
@@ -214,20 +237,34 @@ export class RecordPipeline {
     return { ...this.stats.snapshot(queue, backlog), redaction: structuredClone(this._redact.stats) };
   }
 
-  private _convertOptionsFor(span: SpanInput): ConvertOptions {
-    if (!this._logRecords) return this._convert;
-    let logEvents;
+  /** The span's buffered log events (removed from the companion), if any. */
+  private _takeLogEvents(span: SpanInput): readonly SpanEventLike[] | undefined {
+    if (!this._logRecords) return undefined;
     try {
-      logEvents = this._logRecords.take(span.spanContext().spanId);
+      const events = this._logRecords.take(span.spanContext().spanId);
+      return events && events.length > 0 ? events : undefined;
     } catch (e) {
       this._log.debug(`logRecords.take failed: ${errorText(e)}`);
+      return undefined;
     }
-    return logEvents && logEvents.length > 0 ? { ...this._convert, logEvents } : this._convert;
+  }
+
+  /** Where filtering moves the span's parent, when it does. */
+  private _parentOverride(span: SpanInput, ancestry: Ancestry): SpanFacts["parent"] {
+    if (ancestry.size === 0) return undefined; // nothing filtered out lately: nothing to skip
+    try {
+      const from = recordParentId(span);
+      if (from === null) return undefined;
+      const to = ancestry.resolve(from);
+      return to === from ? undefined : { from, to };
+    } catch (e) {
+      this._log.debug(`ancestry.resolve failed: ${errorText(e)}`);
+      return undefined;
+    }
   }
 
   /** SPEC.md §4: withRollout context → span attributes → resource attributes → options. */
-  private _applyRollout(record: CanonicalSpan, span: SpanInput): void {
-    const ids = this._rollouts.get(span);
+  private _applyRollout(record: CanonicalSpan, ids: RolloutIds | undefined): void {
     if (ids) {
       record.rolloutId = ids.rolloutId;
       record.sources[ROLLOUT_FIELD] = "context:withRollout";
@@ -244,16 +281,6 @@ export class RecordPipeline {
     if (record.attemptId === undefined && this._fallbackAttempt !== undefined) {
       record.attemptId = this._fallbackAttempt;
       record.sources[ATTEMPT_FIELD] = "option:attemptId";
-    }
-  }
-
-  private async _waitForResource(r: ResourceWithAsync): Promise<void> {
-    if (typeof r.waitForAsyncAttributes !== "function") return;
-    try {
-      const p = r.waitForAsyncAttributes().catch(() => undefined);
-      await withTimeout(p, this._settings.exportTimeoutMillis, () => undefined);
-    } catch {
-      /* a broken resource converts with what it has */
     }
   }
 }

@@ -6,7 +6,9 @@
  * `onEnd` does a count check and pushes the span reference. Everything else — byte accounting,
  * conversion, redaction, I/O — runs later, off `span.end()`: the byte estimate on the next turn
  * of the event loop, conversion when `maxExportBatchSize` spans wait or `scheduledDelayMillis`
- * passed (in time-bounded chunks), and delivery per sink with one write in flight each.
+ * passed (in time-bounded chunks), and delivery per sink with one write in flight each. With
+ * `offload: true`, the export path only snapshots spans and posts them to a worker thread that
+ * does the rest (offload/host.ts).
  */
 import type { Context } from "@opentelemetry/api";
 import { logger } from "../internal/diag";
@@ -14,7 +16,8 @@ import { safeUnref, withTimeout } from "../internal/timers";
 import type { SpanInput } from "../read/span-input";
 import { registerExitHooks, type ExitParticipant } from "./exit-hooks";
 import { resolveSettings, type CanonicalSpanProcessorOptions, type ProcessorSettings } from "./options";
-import { RecordPipeline } from "./pipeline";
+import { startOffload } from "./offload/start";
+import { RecordPipeline, type RecordEngine } from "./pipeline";
 import { SpanQueue } from "./queue";
 import type { ProcessorStats } from "./stats";
 
@@ -36,6 +39,8 @@ const SAMPLED = 1;
 export class CanonicalSpanProcessor {
   private readonly _settings: ProcessorSettings;
   private readonly _pipeline: RecordPipeline;
+  /** Where records are built and delivered: `_pipeline` itself, or the offload worker's host. */
+  private readonly _engine: RecordEngine;
   private readonly _queue: SpanQueue;
   private readonly _stats: RecordPipeline["stats"];
   private readonly _log = logger("processor");
@@ -58,6 +63,7 @@ export class CanonicalSpanProcessor {
     if (!options || typeof options !== "object") throw new TypeError("canonspan: CanonicalSpanProcessor needs an options object with sinks");
     this._settings = resolveSettings(options);
     this._pipeline = new RecordPipeline(options, this._settings);
+    this._engine = (options.offload === true && startOffload(options, this._settings, this._pipeline)) || this._pipeline;
     this._queue = new SpanQueue(this._settings.maxQueueSize, this._settings.maxQueueBytes);
     this._stats = this._pipeline.stats;
     const participant: ExitParticipant = {
@@ -126,7 +132,7 @@ export class CanonicalSpanProcessor {
 
   /** A snapshot of the counters: received, exported per sink, dropped by reason, queue sizes. */
   stats(): ProcessorStats {
-    return this._pipeline.snapshot({ length: this._queue.length, bytes: this._queue.bytes });
+    return this._engine.snapshot({ length: this._queue.length, bytes: this._queue.bytes });
   }
 
   // --- export scheduling ------------------------------------------------------------------
@@ -137,7 +143,12 @@ export class CanonicalSpanProcessor {
       this._admit();
       const waiting = this._queue.admittedLength;
       const batch = this._settings.maxExportBatchSize;
-      if (waiting >= batch) {
+      if (this._engine.eager === true && waiting > 0) {
+        // Offload: hand every span to the worker at once (a queued span that outlives a young-
+        // generation GC costs the app thread a copy); the worker batches sink writes itself.
+        this._convertTarget = Math.max(this._convertTarget, this._queue.admittedTotal);
+        this._startPump();
+      } else if (waiting >= batch) {
         this._convertTarget = Math.max(this._convertTarget, this._queue.takenTotal + Math.floor(waiting / batch) * batch);
         this._startPump();
       } else if (waiting > 0) {
@@ -181,7 +192,7 @@ export class CanonicalSpanProcessor {
     // Runs never overlap, so everything taken before this run is already processed.
     const base = q.takenTotal;
     try {
-      await this._pipeline.processChunked(
+      await this._engine.processChunked(
         () => (q.takenTotal < this._convertTarget ? q.take() : undefined),
         (processed) => this._progress(base + processed),
       );
@@ -189,7 +200,7 @@ export class CanonicalSpanProcessor {
       this._log.debug(`export run failed: ${e instanceof Error ? e.message : "non-Error value"}`);
     } finally {
       this._pumping = false;
-      this._pipeline.kickAll();
+      this._engine.kickAll();
       if (q.takenTotal < this._convertTarget && q.admittedLength > 0) this._startPump();
       else if (q.admittedLength > 0) this._armTimer();
     }
@@ -220,7 +231,7 @@ export class CanonicalSpanProcessor {
       this._convertTarget = Math.max(this._convertTarget, mark);
       this._startPump();
       await this._whenConverted(mark);
-      await this._pipeline.flushLanes();
+      await this._engine.flushLanes();
     })().catch((e: unknown) => this._log.debug(`flush failed: ${e instanceof Error ? e.message : "non-Error value"}`));
     const promise = withTimeout(work, timeoutMs, () => undefined);
     this._pendingFlush = { mark, promise };
@@ -242,9 +253,9 @@ export class CanonicalSpanProcessor {
       const queued = this._queue.clear();
       this._stats.drop("shutdown_timeout", queued);
       this._progress(this._queue.takenTotal);
-      this._pipeline.closeLanes("shutdown_timeout");
+      this._engine.closeLanes("shutdown_timeout");
       this._clearTimer();
-      await this._pipeline.shutdownSinks(left);
+      await this._engine.shutdownSinks(left);
     } catch (e) {
       this._log.debug(`shutdown failed: ${e instanceof Error ? e.message : "non-Error value"}`);
     }
@@ -268,8 +279,8 @@ export class CanonicalSpanProcessor {
     this._clearTimer();
     this._admit();
     const q = this._queue;
-    this._pipeline.processSync(() => q.take());
+    this._engine.processSync(() => q.take());
     this._progress(q.takenTotal);
-    this._pipeline.writeSyncAll();
+    this._engine.writeSyncAll();
   }
 }

@@ -57,6 +57,15 @@ export function getRolloutIds(ctx: Context = context.active()): RolloutIds | und
 /** Most attempts tracked at once; the least recently used is forgotten beyond it. */
 export const MAX_TRACKED_ATTEMPTS = 10_000;
 
+/** The state of {@link SequenceCounters}, as plain data (to continue numbering in another thread). */
+export interface SequenceState {
+  /** `[attempt key, last id]`, least recently used first. */
+  attempts: Array<[string, number]>;
+  process: number;
+  global: number;
+  evicted: boolean;
+}
+
 /**
  * `sequenceId` counters: one per attempt (strictly increasing in the order spans end), one for
  * spans without an attempt. The map is bounded; an attempt forgotten and seen again resumes
@@ -91,5 +100,28 @@ export class SequenceCounters {
     }
     this._perAttempt.set(key, n);
     return n;
+  }
+
+  /** How many ids were handed out: overall, and without an attempt (cheap; see {@link state}). */
+  issued(): { process: number; global: number } {
+    return { process: this._process, global: this._global };
+  }
+
+  /** A copy of the state. */
+  state(): SequenceState {
+    return { attempts: [...this._perAttempt], process: this._process, global: this._global, evicted: this._evicted };
+  }
+
+  /** Replaces the state with `s` (numbering continues from there); entries past the bound are dropped. */
+  restore(s: SequenceState): void {
+    this._perAttempt.clear();
+    const skip = Math.max(0, s.attempts.length - this._maxAttempts);
+    for (let i = skip; i < s.attempts.length; i++) {
+      const [key, n] = s.attempts[i]!;
+      this._perAttempt.set(key, n);
+    }
+    this._process = s.process;
+    this._global = s.global;
+    this._evicted = s.evicted || skip > 0;
   }
 }

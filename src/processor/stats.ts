@@ -6,7 +6,8 @@
  * Reasons: `queue_full_count`, `queue_full_bytes`, `after_shutdown`, `convert_error`,
  * `redact_error`, `filtered` (not a loss, but counted), `shutdown_timeout`,
  * `sink_error:<name>`, `sink_timeout:<name>`, `sink_backlog_full:<name>`, `sink_closed:<name>`,
- * `exit_unflushed:<name>`.
+ * `exit_unflushed:<name>`, and with `offload`: `worker_lost` (records a failed worker held),
+ * `exit_unflushed:offload` (records the worker had not written when the `exit` wait ended).
  */
 import type { DiagLogger } from "@opentelemetry/api";
 import type { RedactorStats } from "./redact";
@@ -31,6 +32,13 @@ export interface ProcessorStats {
   afterShutdown: { onStart: number; onEnd: number; forceFlush: number };
   /** What redaction did (mask calls and failures, content removals, secrets redacted). */
   redaction?: RedactorStats;
+  /**
+   * Only when the processor runs with `offload: true`: `running` (records are built in the
+   * worker thread), `failed` (the worker failed; records are built in-thread since, and the
+   * records it held are counted as `worker_lost`) or `closed` (after shutdown or exit), and how
+   * many worker failures happened.
+   */
+  offload?: { state: "running" | "failed" | "closed"; workerErrors: number };
 }
 
 /** How often a reason may produce a diag warning. */

@@ -10,7 +10,7 @@ import { encodeRecord } from "../serialize/jsonl";
 import { safeUnref, withTimeout } from "../internal/timers";
 import type { CanonicalSpan } from "../model/record";
 import { renderTraceTree } from "./console-tree";
-import type { SinkResult, SpanSink } from "./sink";
+import type { SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
 import { DEFAULT_MAX_FIELD_LENGTH, escapeJsonForTerminal, shouldUseColors } from "./terminal";
 
 const log = logger("console-sink");
@@ -158,6 +158,27 @@ export class ConsoleSink implements SpanSink {
     this._maxPendingSpans = positiveInt("maxPendingSpans", options.maxPendingSpans, 10_000);
     this._timeoutMs = positiveInt("pendingTraceTimeoutMs", options.pendingTraceTimeoutMs, 30_000);
     this._maxFieldLength = positiveInt("maxFieldLength", options.maxFieldLength, DEFAULT_MAX_FIELD_LENGTH);
+  }
+
+  /**
+   * The resolved style, colours and limits, plus the file descriptor of the stream, for the
+   * processor's offload worker; `undefined` (not offloadable) unless the stream is
+   * `process.stdout` or `process.stderr`.
+   */
+  workerSpec(): SinkWorkerSpec | undefined {
+    const fd = this._stream === process.stdout ? 1 : this._stream === process.stderr ? 2 : undefined;
+    if (fd === undefined) return undefined;
+    const options = {
+      fd,
+      style: this.style,
+      colors: this.colors,
+      maxPendingTraces: this._maxPendingTraces,
+      maxSpansPerTrace: this._maxSpansPerTrace,
+      maxPendingSpans: this._maxPendingSpans,
+      pendingTraceTimeoutMs: this._timeoutMs,
+      maxFieldLength: this._maxFieldLength,
+    };
+    return { kind: "console", options };
   }
 
   /** A snapshot of the counters. */

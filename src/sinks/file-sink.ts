@@ -14,7 +14,7 @@
  */
 import { logger } from "../internal/diag";
 import type { CanonicalSpan } from "../model/record";
-import type { SinkResult, SpanSink } from "./sink";
+import type { SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
 import { buildChunk, encodeBatch, writeAllAsync, writeAllSync, WRITE_CHUNK_BYTES, type Chunk, type Outcome } from "./file-lines";
 import { resolveFileSinkOptions, type FileSinkOptions } from "./file-options";
 import { openSpanFile, pathStillNames, reasonOf, retireFile, type OpenFile } from "./file-open";
@@ -138,6 +138,20 @@ export class FileSink implements SpanSink {
   reopen(): void {
     if (this._file) this._release(this._file);
     this._failedAt = -Infinity;
+  }
+
+  /** The resolved options, for the processor's offload worker (which opens the same path itself). */
+  workerSpec(): SinkWorkerSpec {
+    const options: Required<FileSinkOptions> = {
+      path: this.path,
+      maxFileBytes: this._maxFileBytes,
+      maxFiles: this._maxFiles,
+      mode: this._mode,
+      sync: this._sync,
+      maxLineBytes: this._maxLineBytes,
+      retryIntervalMillis: this._retryMs,
+    };
+    return { kind: "file", options };
   }
 
   /** Counters since construction: records written, drops by reason, rotations, repairs. */

@@ -23,7 +23,7 @@ import { redactUrl, resolveOtlpConfig, scrub, secretsOf, type OtlpSinkOptions, t
 import { sendWithRetry, type AttemptResult } from "./otlp-retry";
 import { OtlpInterner, toOtlpSpan } from "./otlp-span";
 import { escapeForLog, OtlpHttpTransport } from "./otlp-transport";
-import type { SinkResult, SpanSink } from "./sink";
+import type { SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
 
 /** Counters of one sink since construction. */
 export interface OtlpSinkStats {
@@ -81,6 +81,8 @@ class Tally {
 export class OtlpSink implements SpanSink {
   readonly name = "otlp";
   private readonly _config: ResolvedOtlpConfig;
+  /** The options as given, for the offload worker: it resolves them against the same environment. */
+  private readonly _options: OtlpSinkOptions;
   private readonly _secrets: string[];
   private readonly _log = logger("otlp-sink");
   private readonly _lastLog = new Map<string, { at: number; suppressed: number }>();
@@ -94,12 +96,18 @@ export class OtlpSink implements SpanSink {
   /** Throws a TypeError for invalid options; invalid environment values only warn. */
   constructor(options: OtlpSinkOptions = {}) {
     this._config = resolveOtlpConfig(options);
+    this._options = options;
     this._secrets = secretsOf(this._config);
   }
 
   /** The endpoint, without credentials or query. */
   get url(): string {
     return redactUrl(this._config.url);
+  }
+
+  /** The options as given (headers included: they are copied to a worker of this process only). */
+  workerSpec(): SinkWorkerSpec {
+    return { kind: "otlp", options: this._options };
   }
 
   /** A copy of the counters. */

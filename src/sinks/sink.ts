@@ -1,6 +1,16 @@
 import type { CanonicalSpan } from "../model/record";
 
 /**
+ * How the processor's offload worker rebuilds a sink in its own thread (`offload: true`): one of
+ * canonspan's built-in sinks, and the options it was made with (plain data: they are copied to
+ * the worker with the structured clone algorithm).
+ */
+export interface SinkWorkerSpec {
+  kind: "file" | "otlp" | "console";
+  options: object;
+}
+
+/**
  * The outcome of one `SpanSink.write()`. A sink never throws and never rejects: it reports.
  * `dropped` counts records it could not deliver; `reason` names why (counted by the processor).
  */
@@ -31,4 +41,11 @@ export interface SpanSink {
    * sinks that can write synchronously (the file sink) implement it. Must never throw.
    */
   writeSync?(records: readonly CanonicalSpan[]): void;
+  /**
+   * Optional: how a worker thread can rebuild an equivalent sink, which makes the sink usable
+   * with the processor's `offload: true`. Only the built-in `FileSink`, `OtlpSink` and
+   * `ConsoleSink` (on `process.stdout`/`process.stderr`) implement it; `undefined` means "not
+   * offloadable" (the processor then stays in-thread). Must never throw.
+   */
+  workerSpec?(): SinkWorkerSpec | undefined;
 }

@@ -1,0 +1,117 @@
+/**
+ * Batches on their way to the offload worker. A {@link Batch} keeps the queued spans, their
+ * facts (gathered on the app thread, in export order) and their snapshots together, so that a
+ * batch the worker can no longer take is built in-thread from the spans themselves;
+ * {@link InFlight} counts what was posted and not yet converted (the in-flight bound).
+ */
+import type { RecordPipeline } from "../pipeline";
+import { Fifo, type QueuedSpan } from "../queue";
+import type { SpanFacts } from "../span-facts";
+import type { BatchMessage } from "./protocol";
+import { toCloneable, type ResourceSnapshot, type SnapshotWriter, type SpanSnapshot } from "./snapshot";
+import type { WorkerLink } from "./worker-link";
+
+function errorText(e: unknown): string {
+  const s = e instanceof Error ? `${e.name}: ${e.message}` : "non-Error value";
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+}
+
+export class Batch {
+  readonly items: QueuedSpan[] = [];
+  readonly facts: SpanFacts[] = [];
+  readonly snaps: SpanSnapshot[] = [];
+  /** Estimated bytes of the spans in the batch. */
+  bytes = 0;
+
+  constructor(
+    private readonly _pipeline: RecordPipeline,
+    private readonly _writer: SnapshotWriter,
+  ) {}
+
+  get length(): number {
+    return this.snaps.length;
+  }
+
+  /** Gathers the span's facts (a filtered span stops here, counted) and snapshots it. */
+  add(item: QueuedSpan): void {
+    const facts = this._pipeline.gather(item.span);
+    if (!facts) return;
+    try {
+      this.snaps.push(this._writer.snapshot(item.span, facts, item.bytes));
+    } catch (e) {
+      // Getters that throw: no snapshot, no record (counted).
+      this._pipeline.stats.drop("convert_error", 1, `snapshot: ${errorText(e)}`);
+      return;
+    }
+    this.items.push(item);
+    this.facts.push(facts);
+    this.bytes += item.bytes;
+  }
+
+  /** Builds the records here, from the spans (the worker is gone). */
+  buildInThread(): void {
+    for (let i = 0; i < this.items.length; i++) this._pipeline.build(this.items[i]!.span, this.facts[i]!, this.items[i]!.bytes);
+  }
+
+  /** Posts the batch as number `n`; false when it could not be sent at all (its records are counted lost). */
+  post(link: WorkerLink, n: number): boolean {
+    const resources = this._writer.takeResources();
+    const msg: BatchMessage = { t: "batch", n, spans: this.snaps };
+    if (resources) msg.resources = resources;
+    try {
+      link.post(msg);
+      return true;
+    } catch {
+      // Something in the span data cannot be cloned (a function, a proxy…): send a plain copy.
+      try {
+        msg.spans = toCloneable(this.snaps) as SpanSnapshot[];
+        if (resources) msg.resources = toCloneable(resources) as Array<[number, ResourceSnapshot]>;
+        link.post(msg);
+        return true;
+      } catch (e) {
+        this._pipeline.stats.drop("convert_error", this.snaps.length, `offload: ${errorText(e)}`);
+        return false;
+      }
+    }
+  }
+}
+
+/** Batches posted to the worker and not yet converted by it (acknowledged): their count, spans and bytes. */
+export class InFlight {
+  /** Batches ever posted (the last batch number). */
+  posted = 0;
+  acked = 0;
+  /** Spans ever posted. */
+  spans = 0;
+  spansAcked = 0;
+  private _bytes = 0;
+  private _bytesAcked = 0;
+  /** Cumulative bytes through each unacknowledged batch. */
+  private readonly _marks = new Fifo<{ n: number; bytes: number }>();
+
+  /** Records a posted batch; returns its number. */
+  add(batch: Batch): number {
+    this.posted++;
+    this.spans += batch.length;
+    this._bytes += batch.bytes;
+    this._marks.push({ n: this.posted, bytes: this._bytes });
+    return this.posted;
+  }
+
+  /** The worker converted batches 1…n, holding `spans` spans in all. */
+  ack(n: number, spans: number): void {
+    this.acked = Math.max(this.acked, n);
+    this.spansAcked = Math.max(this.spansAcked, spans);
+    for (let m = this._marks.peek(); m && m.n <= n; m = this._marks.peek()) this._bytesAcked = this._marks.shift()!.bytes;
+  }
+
+  /** Spans posted and not converted yet. */
+  get waiting(): number {
+    return this.spans - this.spansAcked;
+  }
+
+  /** True when a queue's worth (`maxCount` spans or `maxBytes`) waits; one batch may always wait. */
+  full(maxCount: number, maxBytes: number): boolean {
+    return this.posted > this.acked && (this.waiting >= maxCount || this._bytes - this._bytesAcked >= maxBytes);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The messages between the processor (app thread) and its offload worker, and the layout of
+ * the memory they share. Everything here crosses threads by structured clone: plain data only.
+ *
+ * App thread → worker (on the worker's `parentPort`, handled in order):
+ * - `batch`: span snapshots to convert and deliver; the worker answers `ack` once converted
+ *   (records in its sink lanes) and `written` once every lane settled them;
+ * - `flush`: answered `flushed` when everything before it is delivered and the sinks flushed;
+ * - `shutdown`: close the lanes, shut the sinks down, answer `closed`;
+ * - `exit`: the app thread is inside its `exit` event, blocked on the shared memory: write what
+ *   is left (the sinks' `writeSync` where lanes are still busy), put an {@link ExitReport} on
+ *   the exit port and raise {@link SHARED_EXIT_DONE}.
+ * Worker → app thread: `ack`, `written`, `flushed`, `closed`, and `diag` (the worker's
+ * diagnostics, re-emitted through the app's `diag`).
+ */
+import type { SinkWorkerSpec } from "../../sinks/sink";
+import type { ProcessorSettings } from "../options";
+import type { SequenceState } from "../rollout";
+import type { ProcessorStats } from "../stats";
+import type { ResourceSnapshot, SpanSnapshot } from "./snapshot";
+
+/** Pipeline options that travel to the worker (the rest — filter, logRecords, mask — stays or disables offload). */
+export interface WorkerPipelineOptions {
+  maxStringLength?: number;
+  redact?: boolean;
+  captureContent?: boolean;
+  maskTimeoutMs?: number;
+  rolloutId?: string;
+  attemptId?: string;
+}
+
+/** `workerData` of the offload worker. */
+export interface WorkerInit {
+  sinks: SinkWorkerSpec[];
+  pipeline: WorkerPipelineOptions;
+  settings: ProcessorSettings;
+  /** {@link SHARED_BYTES} bytes, laid out as the `SHARED_*` indices say. */
+  shared: SharedArrayBuffer;
+  /** Transferred; the app thread reads it synchronously (`receiveMessageOnPort`) at exit. */
+  exitPort: import("node:worker_threads").MessagePort;
+}
+
+/** Size of the shared memory. */
+export const SHARED_BYTES = 32;
+/** Int32 index: the highest batch number whose records every lane settled. */
+export const SHARED_WRITTEN_BATCH = 0;
+/** Int32 index: set to 1 (and notified) when the worker finished its `exit` work. */
+export const SHARED_EXIT_DONE = 1;
+/** Byte offset of a BigInt64: spans in the batches up to {@link SHARED_WRITTEN_BATCH}. */
+export const SHARED_WRITTEN_SPANS_OFFSET = 16;
+
+export interface BatchMessage {
+  t: "batch";
+  /** 1, 2, 3… in posting order. */
+  n: number;
+  /** Resources first seen in this batch, by id. */
+  resources?: Array<[number, ResourceSnapshot]>;
+  spans: SpanSnapshot[];
+}
+export interface FlushMessage {
+  t: "flush";
+  id: number;
+}
+export interface ShutdownMessage {
+  t: "shutdown";
+  /** Drop reason for what the lanes still hold (the processor's flush already ran). */
+  reason: string;
+  timeoutMs: number;
+}
+export interface ExitMessage {
+  t: "exit";
+  /** How long the worker may wait for writes in flight before it writes the rest synchronously. */
+  timeoutMs: number;
+}
+export type ToWorker = BatchMessage | FlushMessage | ShutdownMessage | ExitMessage;
+
+/** The worker's `sequenceId` counters, cheaply: enough to stay strictly increasing after a crash. */
+export interface SequenceMark {
+  process: number;
+  global: number;
+}
+
+export interface AckMessage {
+  t: "ack";
+  n: number;
+  /** Spans received in batches 1…n. */
+  spans: number;
+  seq: SequenceMark;
+  stats: ProcessorStats;
+}
+export interface WrittenMessage {
+  t: "written";
+  n: number;
+  stats: ProcessorStats;
+}
+export interface FlushedMessage {
+  t: "flushed";
+  id: number;
+  stats: ProcessorStats;
+}
+export interface ClosedMessage {
+  t: "closed";
+  stats: ProcessorStats;
+}
+export interface DiagMessage {
+  t: "diag";
+  level: "error" | "warn" | "info";
+  args: string[];
+}
+export type FromWorker = AckMessage | WrittenMessage | FlushedMessage | ClosedMessage | DiagMessage;
+
+/** What the worker leaves on the exit port before raising {@link SHARED_EXIT_DONE}. */
+export interface ExitReport {
+  sequences: SequenceState;
+  stats: ProcessorStats;
+}

@@ -1,0 +1,103 @@
+/**
+ * `offload: true` from the TypeScript sources (no built worker file): the processor warns once
+ * and runs in-thread; and what each built-in sink tells the worker (`workerSpec`).
+ */
+import { diag, DiagLogLevel, type DiagLogger } from "@opentelemetry/api";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PassThrough } from "node:stream";
+import { CanonicalSpanProcessor } from "../../src/processor/processor";
+import { workerEntry } from "../../src/processor/offload/start";
+import { ConsoleSink } from "../../src/sinks/console-sink";
+import { FileSink } from "../../src/sinks/file-sink";
+import { MemorySink } from "../../src/sinks/memory-sink";
+import { OtlpSink } from "../../src/sinks/otlp-sink";
+import { providerWith } from "../helpers/spans";
+
+let warnings: string[] = [];
+const recorder: DiagLogger = {
+  error: (...a: unknown[]) => warnings.push(a.map(String).join(" ")),
+  warn: (...a: unknown[]) => warnings.push(a.map(String).join(" ")),
+  info: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+};
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "canonspan-offload-opts-"));
+  diag.setLogger(recorder, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+});
+afterAll(() => {
+  diag.disable();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => (warnings = []));
+
+const offloadWarnings = (): string[] => warnings.filter((w) => w.includes("offload"));
+
+describe("offload fallback to in-thread", () => {
+  it("has no worker entry when running from the TypeScript sources", () => {
+    expect(workerEntry()).toBeUndefined();
+  });
+
+  it("warns once and delivers every record in-thread", async () => {
+    const file = path.join(dir, "ts.jsonl");
+    const processor = new CanonicalSpanProcessor({ sinks: [new FileSink({ path: file })], offload: true, exitHooks: false });
+    const tracer = providerWith([processor]).getTracer("t");
+    for (let i = 0; i < 10; i++) tracer.startSpan(`s${i}`).end();
+    await processor.forceFlush();
+    expect(offloadWarnings()).toHaveLength(1);
+    expect(offloadWarnings()[0]).toMatch(/not built/);
+    expect(processor.stats().exported).toEqual({ file: 10 });
+    expect(processor.stats().offload).toBeUndefined();
+    expect(fs.readFileSync(file, "utf8").trim().split("\n")).toHaveLength(10);
+    await processor.shutdown();
+  });
+
+  it("names the sink that cannot run in a worker", async () => {
+    const processor = new CanonicalSpanProcessor({ sinks: [new FileSink({ path: path.join(dir, "m.jsonl") }), new MemorySink()], offload: true, exitHooks: false });
+    expect(offloadWarnings()).toEqual([expect.stringContaining('sink "memory" cannot run in a worker thread')]);
+    await processor.shutdown();
+  });
+
+  it("refuses a mask function", async () => {
+    const processor = new CanonicalSpanProcessor({ sinks: [new FileSink({ path: path.join(dir, "k.jsonl") })], mask: (v) => v, offload: true, exitHooks: false });
+    expect(offloadWarnings()).toEqual([expect.stringContaining("mask")]);
+    await processor.shutdown();
+  });
+
+  it("says nothing without offload", async () => {
+    const processor = new CanonicalSpanProcessor({ sinks: [new MemorySink()], exitHooks: false });
+    expect(offloadWarnings()).toEqual([]);
+    await processor.shutdown();
+  });
+});
+
+describe("workerSpec of the built-in sinks", () => {
+  it("FileSink: its resolved options", async () => {
+    const sink = new FileSink({ path: path.join(dir, "rel.jsonl"), maxFiles: 2 });
+    const spec = sink.workerSpec();
+    expect(spec).toEqual({
+      kind: "file",
+      options: { path: path.join(dir, "rel.jsonl"), maxFileBytes: 64 * 1024 * 1024, maxFiles: 2, mode: 0o600, sync: false, maxLineBytes: 8 * 1024 * 1024, retryIntervalMillis: 1000 },
+    });
+    expect(() => structuredClone(spec)).not.toThrow();
+    await sink.shutdown();
+  });
+
+  it("OtlpSink: its options as given, headers included", () => {
+    const options = { url: "http://127.0.0.1:4318/v1/traces", headers: { "x-api-key": "secret" }, timeoutMillis: 0 };
+    expect(new OtlpSink(options).workerSpec()).toEqual({ kind: "otlp", options });
+  });
+
+  it("ConsoleSink: stdout and stderr only", () => {
+    const err = new ConsoleSink({ stream: process.stderr, style: "json", colors: false, maxFieldLength: 50 }).workerSpec();
+    expect(err).toEqual({
+      kind: "console",
+      options: { fd: 2, style: "json", colors: false, maxPendingTraces: 1000, maxSpansPerTrace: 1000, maxPendingSpans: 10000, pendingTraceTimeoutMs: 30000, maxFieldLength: 50 },
+    });
+    expect(new ConsoleSink({ stream: process.stdout, style: "tree" }).workerSpec()?.options).toMatchObject({ fd: 1, style: "tree" });
+    expect(new ConsoleSink({ stream: new PassThrough() }).workerSpec()).toBeUndefined();
+  });
+});
