@@ -71,9 +71,22 @@ function extractEvents(v: SpanView, f: Facts): void {
     if ((e.name === "First Token Stream Event" || e.name === "ai.stream.firstChunk") && firstToken === undefined) {
       const ms = e.attributes?.["ai.response.msToFirstChunk"] ?? e.attributes?.["ai.stream.msToFirstChunk"];
       if (typeof ms === "number") f.add("llm.timeToFirstTokenMs", "event:ai.stream.firstChunk", ms);
+      else if (e.name === "First Token Stream Event") {
+        // OpenInference marks the first token with an event: its offset from the span start.
+        const at = hrTimeMs(e.time);
+        if (at !== undefined && v.startTimeMs !== undefined && at >= v.startTimeMs) {
+          f.add("llm.timeToFirstTokenMs", "rule:first-token-event", Math.round((at - v.startTimeMs) * 1000) / 1000);
+        }
+      }
       firstToken = 1;
     }
   }
+}
+
+function hrTimeMs(t: unknown): number | undefined {
+  if (!Array.isArray(t) || t.length < 2) return undefined;
+  const ms = Number(t[0]) * 1000 + Number(t[1]) / 1e6;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 export function extractGenericRules(v: SpanView, f: Facts): void {

@@ -343,3 +343,16 @@ describe("openinference convention", () => {
     expect(r.extras).toEqual({ metadata: "x", "custom.key": 1 });
   });
 });
+
+describe("OpenInference streaming marker", () => {
+  it("derives time to first token from the First Token Stream Event's offset", () => {
+    const span = makeSpan({ name: "OpenAI Chat Completions", attributes: { "openinference.span.kind": "LLM", "llm.model_name": "m" }, events: [{ name: "First Token Stream Event" }] });
+    const start = span.startTime[0] * 1000 + span.startTime[1] / 1e6;
+    const event = span.events[0]!;
+    const expected = event.time[0] * 1000 + event.time[1] / 1e6 - start;
+    const r = toCanonicalSpan(span);
+    expect(r.llm?.streaming).toBe(true);
+    expect(r.llm?.timeToFirstTokenMs).toBeCloseTo(expected, 3);
+    expect(r.sources["llm.timeToFirstTokenMs"]).toBe("rule:first-token-event");
+  });
+});
