@@ -7,8 +7,9 @@
  */
 import { logger } from "../internal/diag";
 import { encodeRecord } from "../serialize/jsonl";
-import { safeUnref, withTimeout } from "../internal/timers";
+import { withTimeout } from "../internal/timers";
 import type { CanonicalSpan } from "../model/record";
+import { PendingTraces, type IncompleteReason } from "./console-pending";
 import { renderTraceTree } from "./console-tree";
 import type { SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
 import { DEFAULT_MAX_FIELD_LENGTH, escapeJsonForTerminal, shouldUseColors } from "./terminal";
@@ -19,7 +20,6 @@ const log = logger("console-sink");
 const MAX_UNDRAINED_BYTES = 4 * 1024 * 1024;
 /** How long `write()`/`forceFlush()` wait for a full stream to drain before settling anyway. */
 const DRAIN_WAIT_MS = 5_000;
-const MAX_TIMER_MS = 2_147_483_647;
 
 export type ConsoleStyle = "tree" | "json";
 
@@ -62,7 +62,6 @@ export interface ConsoleSinkStats {
   disabled: boolean;
 }
 
-type IncompleteReason = keyof ConsoleSinkStats["incomplete"];
 
 const INCOMPLETE_TEXT: Record<IncompleteReason, string> = {
   timeout: "root span not ended before the pending-trace timeout",
@@ -71,12 +70,6 @@ const INCOMPLETE_TEXT: Record<IncompleteReason, string> = {
   spanLimit: "too many spans in this trace",
   pendingLimit: "too many pending spans",
 };
-
-interface PendingTrace {
-  records: CanonicalSpan[];
-  ids: Set<string>;
-  lastActivity: number;
-}
 
 /**
  * One record as one JSON line (no newline), safe for a terminal: the shared JSONL encoder
@@ -122,9 +115,7 @@ export class ConsoleSink implements SpanSink {
   private readonly _maxPendingSpans: number;
   private readonly _timeoutMs: number;
   private readonly _maxFieldLength: number;
-  private readonly _pending = new Map<string, PendingTrace>();
-  private _pendingSpans = 0;
-  private _timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly _traces: PendingTraces;
   private _listening = false;
   private _disabled = false;
   private _shutdown = false;
@@ -157,6 +148,16 @@ export class ConsoleSink implements SpanSink {
     this._maxSpansPerTrace = positiveInt("maxSpansPerTrace", options.maxSpansPerTrace, 1000);
     this._maxPendingSpans = positiveInt("maxPendingSpans", options.maxPendingSpans, 10_000);
     this._timeoutMs = positiveInt("pendingTraceTimeoutMs", options.pendingTraceTimeoutMs, 30_000);
+    this._traces = new PendingTraces(
+      {
+        maxPendingTraces: this._maxPendingTraces,
+        maxSpansPerTrace: this._maxSpansPerTrace,
+        maxPendingSpans: this._maxPendingSpans,
+        timeoutMs: this._timeoutMs,
+      },
+      (records, reason) => this._print(records, reason),
+      (e) => log.warn("ConsoleSink: pending-trace sweep failed", e),
+    );
     this._maxFieldLength = positiveInt("maxFieldLength", options.maxFieldLength, DEFAULT_MAX_FIELD_LENGTH);
   }
 
@@ -187,7 +188,7 @@ export class ConsoleSink implements SpanSink {
       ...this._stats,
       incomplete: { ...this._stats.incomplete },
       dropped: { ...this._stats.dropped },
-      pendingSpans: this._pendingSpans,
+      pendingSpans: this._traces.spans,
       disabled: this._disabled,
     };
   }
@@ -231,7 +232,7 @@ export class ConsoleSink implements SpanSink {
   /** Prints every buffered trace (marked incomplete) and waits, bounded, for the stream to drain. */
   async forceFlush(): Promise<void> {
     try {
-      this._printAll("flush");
+      this._traces.printAll("flush");
     } catch (e) {
       log.warn("ConsoleSink: flush failed", e);
     }
@@ -243,8 +244,7 @@ export class ConsoleSink implements SpanSink {
     if (this._shutdown) return;
     await this.forceFlush();
     this._shutdown = true;
-    if (this._timer) clearTimeout(this._timer);
-    this._timer = undefined;
+    this._traces.stop();
     this._unlisten();
   }
 
@@ -260,85 +260,26 @@ export class ConsoleSink implements SpanSink {
 
   private _writeTree(records: readonly CanonicalSpan[]): void {
     const now = Date.now();
-    for (const r of records) this._add(r, now);
-    this._schedule(now);
+    for (const r of records) this._traces.add(r, now);
+    this._traces.schedule(now);
   }
 
-  private _add(r: CanonicalSpan, now: number): void {
-    const traceId = String(r.traceId);
-    let t = this._pending.get(traceId);
-    if (t) {
-      this._pending.delete(traceId); // re-inserted below: the Map stays in least-recently-active order
-    } else {
-      if (this._pending.size >= this._maxPendingTraces) this._printOldest("traceLimit");
-      t = { records: [], ids: new Set(), lastActivity: now };
-    }
-    const parentId = r.parentId;
-    const isRoot =
-      typeof parentId !== "string" ||
-      parentId === "" ||
-      ((r.kind === "SERVER" || r.kind === "CONSUMER") && !t.ids.has(parentId));
-    t.records.push(r);
-    t.ids.add(String(r.spanId));
-    t.lastActivity = now;
-    this._pending.set(traceId, t);
-    this._pendingSpans++;
-    if (isRoot) this._print(traceId, t, undefined);
-    else if (t.records.length >= this._maxSpansPerTrace) this._print(traceId, t, "spanLimit");
-    while (this._pendingSpans > this._maxPendingSpans && this._pending.size > 0) this._printOldest("pendingLimit");
-  }
-
-  private _printOldest(reason: IncompleteReason): void {
-    const first = this._pending.entries().next();
-    if (!first.done) this._print(first.value[0], first.value[1], reason);
-  }
-
-  private _printAll(reason: IncompleteReason): void {
-    for (const [traceId, t] of [...this._pending]) this._print(traceId, t, reason);
-  }
-
-  private _print(traceId: string, t: PendingTrace, reason: IncompleteReason | undefined): void {
-    this._pending.delete(traceId);
-    this._pendingSpans -= t.records.length;
+  private _print(records: CanonicalSpan[], reason: IncompleteReason | undefined): void {
     if (reason !== undefined) this._stats.incomplete[reason]++;
     this._stats.tracesPrinted++;
     let text: string;
     try {
-      text = renderTraceTree(t.records, {
+      text = renderTraceTree(records, {
         colors: this.colors,
         maxFieldLength: this._maxFieldLength,
         incomplete: reason === undefined ? undefined : INCOMPLETE_TEXT[reason],
       });
     } catch (e) {
-      this._stats.dropped.serializeError += t.records.length;
+      this._stats.dropped.serializeError += records.length;
       log.warn("ConsoleSink: could not render a trace", e);
       return;
     }
-    this._emit(text, t.records.length);
-  }
-
-  /** One timer for all traces: it fires at the deadline of the least recently active one. */
-  private _schedule(now: number): void {
-    if (this._timer !== undefined || this._shutdown) return;
-    const first = this._pending.values().next();
-    if (first.done) return;
-    // Capped: Node turns a delay past 2^31-1 ms into 1 ms, which would spin.
-    const delay = Math.min(MAX_TIMER_MS, Math.max(1, first.value.lastActivity + this._timeoutMs - now));
-    this._timer = safeUnref(setTimeout(() => this._sweep(), delay));
-  }
-
-  private _sweep(): void {
-    this._timer = undefined;
-    try {
-      const now = Date.now();
-      for (const [traceId, t] of this._pending) {
-        if (t.lastActivity + this._timeoutMs > now) break; // the rest are more recent
-        this._print(traceId, t, "timeout");
-      }
-      this._schedule(now);
-    } catch (e) {
-      log.warn("ConsoleSink: pending-trace sweep failed", e);
-    }
+    this._emit(text, records.length);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -416,10 +357,6 @@ export class ConsoleSink implements SpanSink {
     if (err === undefined || code === "EPIPE") log.debug("ConsoleSink: stream closed, console output disabled");
     else log.warn("ConsoleSink: stream error, console output disabled", err);
     // Buffered traces can no longer be shown.
-    this._stats.dropped.disabled += this._pendingSpans;
-    this._pending.clear();
-    this._pendingSpans = 0;
-    if (this._timer) clearTimeout(this._timer);
-    this._timer = undefined;
+    this._stats.dropped.disabled += this._traces.clear();
   }
 }
