@@ -5,7 +5,7 @@
  */
 import type { ConventionName } from "../model/record";
 import { isMeaningful } from "../read/values";
-import { COLLECTED_FIELDS, rankOf, type Field } from "./precedence";
+import { rankOf, type Field } from "./precedence";
 
 export interface Candidate {
   readonly field: Field;
@@ -65,10 +65,6 @@ export class Facts {
     return this._sections.has(section);
   }
 
-  has(field: Field): boolean {
-    return this._byField.has(field);
-  }
-
   /** The winning candidate for a picked field. */
   pick(field: Field): Candidate | undefined {
     const list = this._byField.get(field);
@@ -89,10 +85,6 @@ export class Facts {
     if (!list) return [];
     if (list.length === 1) return list;
     return [...list].sort((a, b) => rankOf(a.field, a.source) - rankOf(b.field, b.source) || a.seq - b.seq);
-  }
-
-  isCollected(field: Field): boolean {
-    return COLLECTED_FIELDS.has(field);
   }
 }
 

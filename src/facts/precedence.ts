@@ -488,8 +488,6 @@ const P = {
 export type Field = keyof typeof P;
 export const PRECEDENCE: { readonly [F in Field]: readonly string[] } = P;
 
-/** Fields whose candidates are all used (union / merge) rather than one picked. */
-export const COLLECTED_FIELDS: ReadonlySet<Field> = new Set<Field>(["tags", "metadata", "status.error", "llm.parameters.extra"]);
 
 const RANKS = new Map<Field, Map<string, number>>();
 for (const f of Object.keys(P) as Field[]) {

@@ -3,38 +3,15 @@
  *
  * - Only text that looks like JSON (`{`, `[` or `"` after trimming) is parsed; anything else
  *   stays the raw string. Truncated JSON fails to parse and stays raw too.
- * - Nesting deeper than `MAX_JSON_DEPTH` is refused before parsing (a linear scan), so later
- *   recursive walks and `JSON.stringify` can never hit `RangeError`.
- * - The parsed value is rebuilt into plain objects: `__proto__` keys become ordinary own
- *   properties and never reach a prototype; strings are made well-formed.
+ * - Nesting deeper than `MAX_JSON_DEPTH` is refused (checked on the parse result by a walk that
+ *   stops at the limit), so later recursive walks and `JSON.stringify` never hit `RangeError`.
+ * - A parsed value with a `__proto__` key or a lone surrogate is rebuilt into plain objects
+ *   (`__proto__` an ordinary own property, strings well-formed); clean values are kept as parsed.
  */
 import type { JsonValue } from "../model/record";
 import { isWellFormedString, toWellFormed } from "./strings";
 
 export const MAX_JSON_DEPTH = 64;
-
-/** Highest nesting depth of `text` as JSON, stopping early once it passes `limit`. Linear. */
-export function jsonDepth(text: string, limit = Infinity): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-      continue;
-    }
-    if (c === 34) inString = true;
-    else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (++depth > max) {
-        max = depth;
-        if (max > limit) return max;
-      }
-    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
-  }
-  return max;
-}
 
 /** Defines `obj[key] = value` as an own data property, so `__proto__` is never a setter. */
 export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
