@@ -1,18 +1,21 @@
 /**
  * One sink's delivery lane: its own bounded backlog of records, at most one `write` in flight,
  * and its own timeout, so a slow or hung sink cannot stall the others (RELIABILITY.md §5.4).
+ * A sink with `encode`/`writeEncoded` gets each record encoded on arrival: the backlog then
+ * holds flat strings rather than object trees that would survive young-generation GCs.
  */
 import { context } from "@opentelemetry/api";
 import { suppressTracing } from "@opentelemetry/core";
 import type { CanonicalSpan } from "../model/record";
-import type { SinkResult, SpanSink } from "../sinks/sink";
+import type { Encoded, EncodeResult, SinkResult, SpanSink } from "../sinks/sink";
 import { logger } from "../internal/diag";
 import { safeUnref, withTimeout } from "../internal/timers";
 import { Fifo } from "./queue";
 import type { StatsRecorder } from "./stats";
 
+/** A record waiting in the backlog: the record itself, or the sink's encoding of it (an `Encoded`). */
 interface Entry {
-  readonly record: CanonicalSpan;
+  readonly value: unknown;
   readonly bytes: number;
 }
 
@@ -53,6 +56,8 @@ export class SinkLane {
   private _drainRequested = false;
   private _closed = false;
   private _waiters: Array<{ target: number; resolve: () => void }> = [];
+  /** True when the sink encodes records on arrival (`encode` + `writeEncoded`). */
+  private readonly _encodes: boolean;
   /** Records ever accepted into the backlog. */
   accepted = 0;
   /** Records whose fate is decided (exported or dropped). */
@@ -65,7 +70,9 @@ export class SinkLane {
     readonly name: string,
     private readonly _limits: LaneLimits,
     private readonly _stats: StatsRecorder,
-  ) {}
+  ) {
+    this._encodes = typeof sink.encode === "function" && typeof sink.writeEncoded === "function";
+  }
 
   /** Records waiting, including a write in flight. */
   get pending(): number {
@@ -78,15 +85,35 @@ export class SinkLane {
       this._reject(`sink_closed:${this.name}`);
       return;
     }
-    const full = this._backlog.length >= this._limits.maxCount || (this._bytes + bytes > this._limits.maxBytes && this._backlog.length > 0);
-    if (full) {
+    if (this._backlog.length >= this._limits.maxCount) {
       this._reject(`sink_backlog_full:${this.name}`);
       return;
     }
-    this._backlog.push({ record, bytes });
-    this._bytes += bytes;
+    const entry = this._encodes ? this._encode(record) : { value: record, bytes };
+    if (!entry) return;
+    // A single entry larger than the whole budget still gets into an empty backlog.
+    if (this._bytes + entry.bytes > this._limits.maxBytes && this._backlog.length > 0) {
+      this._reject(`sink_backlog_full:${this.name}`);
+      return;
+    }
+    this._backlog.push(entry);
+    this._bytes += entry.bytes;
     this.accepted++;
     if (this._backlog.length >= this._limits.batchSize) this._next();
+  }
+
+  /** The sink's encoding of `record`, or `undefined` when it refused it (counted). */
+  private _encode(record: CanonicalSpan): Entry | undefined {
+    let r: EncodeResult<unknown> | undefined;
+    try {
+      r = untraced(() => this.sink.encode!(record));
+    } catch (e) {
+      this._reject(`sink_error:${this.name}`, `encode threw: ${errorText(e)}`);
+      return undefined;
+    }
+    if (r && r.ok === true && Number.isFinite(r.bytes)) return r;
+    this._reject(`sink_error:${this.name}`, r && r.ok === false && typeof r.reason === "string" ? r.reason.slice(0, 100) : "encode returned no value");
+    return undefined;
   }
 
   /** Writes what is waiting, partial batches included (end of an export run, flush). */
@@ -137,15 +164,16 @@ export class SinkLane {
     const left = this._backlog.drain();
     this._bytes = 0;
     if (left.length === 0) return;
-    const writeSync = this.sink.writeSync;
+    const sink = this.sink;
+    const writeSync = this._encodes ? sink.writeEncodedSync : sink.writeSync;
     if (typeof writeSync !== "function") {
       this._drop(`exit_unflushed:${this.name}`, left.length);
       return;
     }
     for (let i = 0; i < left.length; i += this._limits.batchSize) {
-      const batch = left.slice(i, i + this._limits.batchSize).map((e) => e.record);
+      const batch = this._payload(left.slice(i, i + this._limits.batchSize));
       try {
-        untraced(() => writeSync.call(this.sink, batch));
+        untraced(() => writeSync.call(sink, batch as never));
         this._stats.addExported(this.name, batch.length);
         this.settled += batch.length;
       } catch (e) {
@@ -154,9 +182,14 @@ export class SinkLane {
     }
   }
 
+  /** What the sink's write methods take: the `Encoded` entries themselves, or the records. */
+  private _payload(entries: Entry[]): unknown[] {
+    return this._encodes ? entries : entries.map((e) => e.value);
+  }
+
   /** A record refused at the door: lost, but never accepted, so flush marks ignore it. */
-  private _reject(reason: string): void {
-    this._stats.drop(reason, 1);
+  private _reject(reason: string, detail?: string): void {
+    this._stats.drop(reason, 1, detail);
     this.failed++;
   }
 
@@ -172,22 +205,23 @@ export class SinkLane {
   private _next(): void {
     if (this._inFlight > 0 || this._backlog.length === 0) return;
     if (!this._drainRequested && this._backlog.length < this._limits.batchSize) return;
-    const batch: CanonicalSpan[] = [];
+    const batch: Entry[] = [];
     while (batch.length < this._limits.batchSize) {
       const e = this._backlog.shift();
       if (!e) break;
       this._bytes -= e.bytes;
-      batch.push(e.record);
+      batch.push(e);
     }
     if (this._backlog.length === 0) this._drainRequested = false;
     this._inFlight = batch.length;
     void this._write(batch);
   }
 
-  private async _write(batch: CanonicalSpan[]): Promise<void> {
-    const n = batch.length;
+  private async _write(entries: Entry[]): Promise<void> {
+    const n = entries.length;
     const sink = this.sink;
-    const write = callSink(() => sink.write(batch));
+    const batch = this._payload(entries);
+    const write = callSink(() => (this._encodes ? sink.writeEncoded!(batch as Encoded<unknown>[]) : sink.write(batch as CanonicalSpan[])));
     const timeoutMs = this._limits.timeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const outcome = await Promise.race<SinkResult | typeof TIMED_OUT | { thrown: unknown }>([

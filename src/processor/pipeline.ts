@@ -172,19 +172,29 @@ export class RecordPipeline {
   }
 
   /**
-   * Converts spans from `next()` in chunks (at most {@link CHUNK_MAX_SPANS} spans or
-   * {@link CHUNK_MAX_MS} ms each), yielding to the event loop between chunks. Spans are taken one
-   * at a time, so whatever is not converted yet stays in the queue for the synchronous exit path.
-   * `onProgress` gets the number of spans processed so far, before every yield and at the end.
-   * Never rejects.
+   * Converts spans from `next()` in chunks, yielding to the event loop between chunks. A chunk
+   * takes at least as many spans as arrived while the previous one waited (`arrivals()` is a
+   * running count of spans entering the queue), and beyond that at most {@link CHUNK_MAX_SPANS}
+   * spans or {@link CHUNK_MAX_MS} ms: an app that queues N spans per event-loop turn gets N
+   * converted per turn, like the stock BSP's synchronous export, instead of outrunning the
+   * export into `queue_full` drops. Spans are taken one at a time, so whatever is not converted
+   * yet stays in the queue for the synchronous exit path. `onProgress` gets the number of spans
+   * processed so far, before every yield and at the end. Never rejects.
    */
-  async processChunked(next: () => QueuedSpan | undefined, onProgress?: (processed: number) => void): Promise<void> {
+  async processChunked(next: () => QueuedSpan | undefined, onProgress?: (processed: number) => void, arrivals?: () => number): Promise<void> {
     let processed = 0;
+    let seen = arrivals ? arrivals() : 0;
     for (;;) {
       const start = performance.now();
+      let due = 0;
+      if (arrivals) {
+        const now = arrivals();
+        due = now - seen;
+        seen = now;
+      }
       let count = 0;
       let item: QueuedSpan | undefined;
-      while (count < CHUNK_MAX_SPANS && performance.now() - start <= CHUNK_MAX_MS && (item = next()) !== undefined) {
+      while ((count < due || (count < CHUNK_MAX_SPANS && performance.now() - start <= CHUNK_MAX_MS)) && (item = next()) !== undefined) {
         // Like the stock BSP: a resource still detecting attributes is awaited before use.
         const pending = waitForPendingResource(item.span, this._settings.exportTimeoutMillis);
         if (pending) await pending;
@@ -193,7 +203,7 @@ export class RecordPipeline {
         processed++;
       }
       onProgress?.(processed);
-      if (count < CHUNK_MAX_SPANS && item === undefined) return;
+      if (item === undefined) return;
       await yieldToLoop();
     }
   }

@@ -195,6 +195,7 @@ export class CanonicalSpanProcessor {
       await this._engine.processChunked(
         () => (q.takenTotal < this._convertTarget ? q.take() : undefined),
         (processed) => this._progress(base + processed),
+        () => q.admittedTotal,
       );
     } catch (e) {
       this._log.debug(`export run failed: ${e instanceof Error ? e.message : "non-Error value"}`);

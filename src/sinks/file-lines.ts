@@ -15,53 +15,35 @@
 import fs from "node:fs";
 import { tryEncodeRecord } from "../serialize/jsonl";
 import { retireFile, type OpenFile } from "./file-open";
+import type { Encoded, EncodeResult } from "./sink";
 
 /** Chunks never grow past this (a single longer line is written alone). Bounds the copy. */
 export const WRITE_CHUNK_BYTES = 8 * 1024 * 1024;
 
-export interface EncodedBatch {
-  /** Complete lines, each ending in `\n`. */
-  lines: string[];
-  /** UTF-8 size of each line. */
-  bytes: number[];
-  /** Records whose line exceeded the cap (dropped, never written in part). */
-  tooLarge: number;
-  /** Records that could not be encoded at all. */
-  unserializable: number;
+/** Why {@link encodeLine} refused a record (the FileSink's drop reasons). */
+export type LineRefusal = "serialize_error" | "line_too_large";
+
+/**
+ * One record as one complete line (newline included) of at most `maxLineBytes` UTF-8 bytes,
+ * with its size. Never throws.
+ */
+export function encodeLine(record: unknown, maxLineBytes: number): EncodeResult<string> {
+  const text = tryEncodeRecord(record);
+  if (text === undefined) return { ok: false, reason: "serialize_error" satisfies LineRefusal };
+  // Every UTF-16 unit is at least one UTF-8 byte: the length alone rejects most oversize lines
+  // before `byteLength` scans them.
+  if (text.length + 1 > maxLineBytes) return { ok: false, reason: "line_too_large" satisfies LineRefusal };
+  const line = text + "\n";
+  const bytes = Buffer.byteLength(line, "utf8");
+  if (bytes > maxLineBytes) return { ok: false, reason: "line_too_large" satisfies LineRefusal };
+  return { ok: true, value: line, bytes };
 }
 
-/** Encodes `records` to lines no longer than `maxLineBytes` bytes (newline included). */
-export function encodeBatch(records: readonly unknown[], maxLineBytes: number): EncodedBatch {
-  const out: EncodedBatch = { lines: [], bytes: [], tooLarge: 0, unserializable: 0 };
-  for (let i = 0; i < records.length; i++) {
-    const text = tryEncodeRecord(records[i]);
-    if (text === undefined) {
-      out.unserializable++;
-      continue;
-    }
-    // Every UTF-16 unit is at least one UTF-8 byte: the length alone rejects most oversize lines
-    // before `byteLength` scans them.
-    if (text.length + 1 > maxLineBytes) {
-      out.tooLarge++;
-      continue;
-    }
-    const line = text + "\n";
-    const size = Buffer.byteLength(line, "utf8");
-    if (size > maxLineBytes) {
-      out.tooLarge++;
-      continue;
-    }
-    out.lines.push(line);
-    out.bytes.push(size);
-  }
-  return out;
-}
-
-/** Packs `lines[from..to)` (total `total` bytes) into one Buffer. */
-export function buildChunk(lines: readonly string[], from: number, to: number, total: number): Buffer {
+/** Packs the lines of `items[from..to)` (total `total` bytes) into one Buffer. */
+export function buildChunk(items: readonly Encoded<string>[], from: number, to: number, total: number): Buffer {
   const buf = Buffer.allocUnsafe(total);
   let off = 0;
-  for (let i = from; i < to; i++) off += buf.write(lines[i]!, off, "utf8");
+  for (let i = from; i < to; i++) off += buf.write(items[i]!.value, off, "utf8");
   return off === total ? buf : buf.subarray(0, off);
 }
 

@@ -14,8 +14,8 @@
  */
 import { logger } from "../internal/diag";
 import type { CanonicalSpan } from "../model/record";
-import type { SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
-import { buildChunk, encodeBatch, writeAllAsync, writeAllSync, WRITE_CHUNK_BYTES, type Chunk, type Outcome } from "./file-lines";
+import type { Encoded, EncodeResult, SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
+import { buildChunk, encodeLine, writeAllAsync, writeAllSync, WRITE_CHUNK_BYTES, type Chunk, type Outcome } from "./file-lines";
 import { resolveFileSinkOptions, type FileSinkOptions } from "./file-options";
 import { openSpanFile, pathStillNames, reasonOf, retireFile, type OpenFile } from "./file-open";
 import { repairTail } from "./file-repair";
@@ -36,13 +36,16 @@ const OPEN_PATHS = new Map<string, number>();
 const log = logger("file-sink");
 
 interface Batch {
-  lines: string[];
-  bytes: number[];
+  items: readonly Encoded<string>[];
   next: number;
   written: number;
   dropped: number;
   reason?: string;
   rotations: number;
+}
+
+function newBatch(items: readonly Encoded<string>[]): Batch {
+  return { items, next: 0, written: 0, dropped: 0, rotations: 0 };
 }
 
 /**
@@ -63,7 +66,7 @@ interface Batch {
  * @example
  * new CanonicalSpanProcessor({ sinks: [new FileSink({ path: "spans.jsonl", maxFileBytes: 16 * 1024 * 1024 })] });
  */
-export class FileSink implements SpanSink {
+export class FileSink implements SpanSink<string> {
   readonly name = "file";
   /** The absolute path written to. */
   readonly path: string;
@@ -98,23 +101,41 @@ export class FileSink implements SpanSink {
   /** Writes one batch; resolves when it is on disk (or failed). Never rejects. */
   write(records: readonly CanonicalSpan[]): Promise<SinkResult> {
     if (this._shutdown) return Promise.resolve(this._acct.refuse(records.length, "shutdown"));
-    const p = this._writeBatch(records).catch((err: unknown) => this._acct.refuse(records.length, reasonOf(err)));
-    // The processor never overlaps writes, but a direct caller might: track them all.
-    this._inflight.add(p);
-    void p.then(() => this._inflight.delete(p));
-    return p;
+    return this._track(() => this._writeBatch(this._encode(records)), records.length);
+  }
+
+  /**
+   * One record as its JSONL line (the processor calls this as soon as the record is built and
+   * keeps only the line). A record that cannot be encoded, or whose line is longer than
+   * `maxLineBytes`, is refused and counted (`serialize_error`, `line_too_large`).
+   */
+  encode(record: CanonicalSpan): EncodeResult<string> {
+    const r = encodeLine(record, this._maxLineBytes);
+    if (!r.ok) this._acct.refuse(1, r.reason);
+    return r;
+  }
+
+  /** {@link FileSink.write} for lines from {@link FileSink.encode}. */
+  writeEncoded(lines: readonly Encoded<string>[]): Promise<SinkResult> {
+    if (this._shutdown) return Promise.resolve(this._acct.refuse(lines.length, "shutdown"));
+    return this._track(() => this._writeBatch(newBatch(lines)), lines.length);
   }
 
   /** Synchronous write for the process `exit` hook: ignores the retry interval, never throws. */
   writeSync(records: readonly CanonicalSpan[]): void {
     try {
-      if (this._shutdown) {
-        this._acct.refuse(records.length, "shutdown");
-        return;
-      }
-      const batch = this._encode(records);
-      for (let c = this._nextChunk(batch, true); c; c = this._nextChunk(batch, true)) this._afterChunk(batch, c, writeAllSync(c));
-      this._acct.finish(batch);
+      if (this._shutdown) this._acct.refuse(records.length, "shutdown");
+      else this._writeBatchSync(this._encode(records));
+    } catch {
+      /* never throw at exit */
+    }
+  }
+
+  /** {@link FileSink.writeSync} for lines from {@link FileSink.encode}. */
+  writeEncodedSync(lines: readonly Encoded<string>[]): void {
+    try {
+      if (this._shutdown) this._acct.refuse(lines.length, "shutdown");
+      else this._writeBatchSync(newBatch(lines));
     } catch {
       /* never throw at exit */
     }
@@ -159,25 +180,41 @@ export class FileSink implements SpanSink {
     return this._acct.snapshot();
   }
 
-  private async _writeBatch(records: readonly CanonicalSpan[]): Promise<SinkResult> {
-    const batch = this._encode(records);
+  /** Runs a write, tracked until it settles (the processor never overlaps writes, but a direct caller might). */
+  private _track(run: () => Promise<SinkResult>, count: number): Promise<SinkResult> {
+    const p = run().catch((err: unknown) => this._acct.refuse(count, reasonOf(err)));
+    this._inflight.add(p);
+    void p.then(() => this._inflight.delete(p));
+    return p;
+  }
+
+  private async _writeBatch(batch: Batch): Promise<SinkResult> {
     for (let c = this._nextChunk(batch, false); c; c = this._nextChunk(batch, false)) {
       this._afterChunk(batch, c, this._sync ? writeAllSync(c) : await writeAllAsync(c));
     }
     return this._acct.finish(batch);
   }
 
+  private _writeBatchSync(batch: Batch): void {
+    for (let c = this._nextChunk(batch, true); c; c = this._nextChunk(batch, true)) this._afterChunk(batch, c, writeAllSync(c));
+    this._acct.finish(batch);
+  }
+
+  /** Encodes `records` to lines; refused records are counted in the batch. */
   private _encode(records: readonly CanonicalSpan[]): Batch {
-    const enc = encodeBatch(records, this._maxLineBytes);
-    const batch: Batch = { lines: enc.lines, bytes: enc.bytes, next: 0, written: 0, dropped: 0, rotations: 0 };
-    if (enc.unserializable > 0) this._acct.drop(batch, enc.unserializable, "serialize_error");
-    if (enc.tooLarge > 0) this._acct.drop(batch, enc.tooLarge, "line_too_large");
+    const items: Encoded<string>[] = [];
+    const batch = newBatch(items);
+    for (const record of records) {
+      const r = encodeLine(record, this._maxLineBytes);
+      if (r.ok) items.push(r);
+      else this._acct.drop(batch, 1, r.reason);
+    }
     return batch;
   }
 
   /** The next whole-line chunk to write, opening or rotating the file as needed. */
   private _nextChunk(batch: Batch, force: boolean): Chunk | undefined {
-    const n = batch.lines.length;
+    const n = batch.items.length;
     while (batch.next < n) {
       const file = this._current(force);
       if (!file) {
@@ -186,7 +223,7 @@ export class FileSink implements SpanSink {
         return undefined;
       }
       const rotating = file.regular && this._maxFileBytes !== Infinity && batch.rotations < MAX_ROTATIONS_PER_BATCH && Date.now() >= this._rotateBlockedUntil;
-      if (rotating && file.size > 0 && file.size + batch.bytes[batch.next]! > this._maxFileBytes) {
+      if (rotating && file.size > 0 && file.size + batch.items[batch.next]!.bytes > this._maxFileBytes) {
         batch.rotations++;
         this._rotate(file);
         continue;
@@ -195,12 +232,12 @@ export class FileSink implements SpanSink {
       let to = batch.next;
       let total = 0;
       while (to < n) {
-        const b = batch.bytes[to]!;
+        const b = batch.items[to]!.bytes;
         if (to > batch.next && (total + b > WRITE_CHUNK_BYTES || total + b > room)) break;
         total += b;
         to++;
       }
-      return { file, buf: buildChunk(batch.lines, batch.next, to, total), from: batch.next, to };
+      return { file, buf: buildChunk(batch.items, batch.next, to, total), from: batch.next, to };
     }
     return undefined;
   }
@@ -217,13 +254,13 @@ export class FileSink implements SpanSink {
     // Lines wholly inside the bytes that made it are delivered; a torn one is cut off when
     // the file is next opened (repairTail), so the next batch starts on a fresh line.
     let k = from;
-    for (let acc = 0; k < to && acc + batch.bytes[k]! <= out.written; k++) acc += batch.bytes[k]!;
+    for (let acc = 0; k < to && acc + batch.items[k]!.bytes <= out.written; k++) acc += batch.items[k]!.bytes;
     batch.written += k - from;
     batch.next = k;
     const reason = out.error === undefined ? "short_write" : reasonOf(out.error);
     this._fail(reason, out.error, file);
-    this._acct.drop(batch, batch.lines.length - k, reason, true);
-    batch.next = batch.lines.length;
+    this._acct.drop(batch, batch.items.length - k, reason, true);
+    batch.next = batch.items.length;
   }
 
   /** The open file, after the periodic path check; opens one when the retry interval allows. */

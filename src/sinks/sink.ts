@@ -18,6 +18,16 @@ export type SinkResult =
   | { ok: true }
   | { ok: false; dropped: number; reason: string; error?: Error };
 
+/** One record in a sink's own encoding (see {@link SpanSink.encode}), with its size in bytes. */
+export interface Encoded<E> {
+  readonly ok: true;
+  readonly value: E;
+  readonly bytes: number;
+}
+
+/** What `SpanSink.encode()` made of a record: its encoding, or why the sink refuses it. */
+export type EncodeResult<E> = Encoded<E> | { readonly ok: false; readonly reason: string };
+
 /**
  * A destination for canonical records. Implement this for a custom sink.
  *
@@ -27,7 +37,7 @@ export type SinkResult =
  * - `write()` and `shutdown()` must never throw or reject; report failures in the result.
  * - The records are shared with other sinks: treat them as read-only.
  */
-export interface SpanSink {
+export interface SpanSink<E = unknown> {
   /** A short name used in stats and diagnostics, e.g. `file`, `console`, `otlp`. */
   readonly name: string;
   /** Deliver one batch of records. */
@@ -41,6 +51,20 @@ export interface SpanSink {
    * sinks that can write synchronously (the file sink) implement it. Must never throw.
    */
   writeSync?(records: readonly CanonicalSpan[]): void;
+  /**
+   * Optional, together with `writeEncoded`: encodes one record as soon as the processor has
+   * built it. The processor then keeps only the encoding while the record waits for its batch
+   * (a flat string costs the garbage collector far less than a record's object tree that
+   * outlives a young-generation collection), and delivers batches through `writeEncoded` (and
+   * `writeEncodedSync` at exit) instead of `write`/`writeSync`. `bytes` is what the backlog's
+   * byte bound counts. A refused record (`ok: false`) is dropped and counted as
+   * `sink_error:<name>`. Must never throw and must not keep references into the record.
+   */
+  encode?(record: CanonicalSpan): EncodeResult<E>;
+  /** Delivers a batch of encoded records; the same contract as `write`. */
+  writeEncoded?(batch: readonly Encoded<E>[]): Promise<SinkResult>;
+  /** The synchronous `exit`-hook form of `writeEncoded`, like `writeSync`. Must never throw. */
+  writeEncodedSync?(batch: readonly Encoded<E>[]): void;
   /**
    * Optional: how a worker thread can rebuild an equivalent sink, which makes the sink usable
    * with the processor's `offload: true`. Only the built-in `FileSink`, `OtlpSink` and

@@ -203,6 +203,23 @@ describe("CanonicalSpanProcessor", () => {
     expect(s.dropped.queue_full_count).toBe(15);
   });
 
+  it("keeps pace with an app that ends more spans per event-loop turn than one chunk holds: nothing is dropped", async () => {
+    const sink = new RecordingSink();
+    // 200 spans per turn against chunks of at most 128 spans: without pacing, the queue would
+    // grow by ~72 spans a turn and overflow its 600-span bound within ten turns.
+    const p = processor({ sinks: [sink], maxQueueSize: 600, maxExportBatchSize: 100 });
+    const { tracer } = tracerWith(p);
+    for (let turn = 0; turn < 40; turn++) {
+      endSpans(tracer, 200, `t${turn}`);
+      await new Promise((r) => setImmediate(r));
+    }
+    await p.forceFlush();
+    const s = p.stats();
+    expect(s.dropped).toEqual({});
+    expect(s.received).toBe(8000);
+    expect(sink.records).toHaveLength(8000);
+  });
+
   it("drops by estimated bytes and counts them as queue_full_bytes", async () => {
     const sink = new RecordingSink();
     const p = processor({ sinks: [sink], maxQueueBytes: 20_000 });

@@ -80,7 +80,7 @@ export class OffloadHost implements RecordEngine {
   }
 
   /** Snapshots spans from `next()` and posts them in batches; in-thread once the worker failed. Never rejects. */
-  async processChunked(next: () => QueuedSpan | undefined, onProgress?: (processed: number) => void): Promise<void> {
+  async processChunked(next: () => QueuedSpan | undefined, onProgress?: (processed: number) => void, arrivals?: () => number): Promise<void> {
     let processed = 0;
     const batchSize = this._settings.maxExportBatchSize;
     for (;;) {
@@ -94,7 +94,7 @@ export class OffloadHost implements RecordEngine {
         }
       }
       if (!this._running) {
-        await this._pipeline.processChunked(next, (p) => onProgress?.(processed + p));
+        await this._pipeline.processChunked(next, (p) => onProgress?.(processed + p), arrivals);
         return;
       }
       let batch = new Batch(this._pipeline, this._writer);

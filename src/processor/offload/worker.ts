@@ -11,6 +11,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { logger } from "../../internal/diag";
 import { withTimeout } from "../../internal/timers";
 import { RecordPipeline } from "../pipeline";
+import { Fifo } from "../queue";
 import { NO_FACTS } from "../span-facts";
 import type { ProcessorStats } from "../stats";
 import {
@@ -85,7 +86,46 @@ function scheduleKick(): void {
 const stats = (): ProcessorStats => pipeline.snapshot({ length: 0, bytes: 0 });
 const settled = (): Promise<unknown> => Promise.all(pipeline.lanes.map((l) => l.whenSettled()));
 
+/**
+ * Batches received and not converted yet. One batch is converted per event-loop turn: the port
+ * delivers queued messages back to back, and converting them all at once would starve the
+ * lanes' write completions until their backlogs overflow. The app thread bounds what it posts
+ * and waits for `ack`s, so this holds at most its in-flight bound.
+ */
+const inbox = new Fifo<BatchMessage>();
+let draining = false;
+const idleWaiters: Array<() => void> = [];
+
 function onBatch(m: BatchMessage): void {
+  inbox.push(m);
+  if (draining) return;
+  draining = true;
+  setImmediate(drainOne);
+}
+
+function drainOne(): void {
+  const m = inbox.shift();
+  if (m) convertBatch(m);
+  if (inbox.length > 0) {
+    setImmediate(drainOne);
+    return;
+  }
+  draining = false;
+  for (const wake of idleWaiters.splice(0)) wake();
+}
+
+/** Converts every batch still in the inbox now (the `exit` path). */
+function drainAllSync(): void {
+  for (let m = inbox.shift(); m; m = inbox.shift()) convertBatch(m);
+}
+
+/** Resolves once every batch received so far is converted. */
+function whenDrained(): Promise<void> {
+  if (inbox.length === 0) return Promise.resolve();
+  return new Promise((resolve) => idleWaiters.push(resolve));
+}
+
+function convertBatch(m: BatchMessage): void {
   reader.addResources(m.resources);
   for (const s of m.spans) {
     try {
@@ -123,6 +163,10 @@ function watchWritten(): void {
 }
 
 async function onShutdown(m: ShutdownMessage): Promise<void> {
+  // The app thread flushed before (or gave up waiting): what is still unconverted is lost.
+  let unconverted = 0;
+  for (let b = inbox.shift(); b; b = inbox.shift()) unconverted += b.spans.length;
+  if (unconverted > 0) pipeline.stats.drop(m.reason, unconverted);
   pipeline.closeLanes(m.reason);
   await pipeline.shutdownSinks(m.timeoutMs);
   // Writes still in flight end with this worker (the app thread terminates it next): count them.
@@ -133,6 +177,7 @@ async function onShutdown(m: ShutdownMessage): Promise<void> {
 /** The app thread is in its `exit` event, waiting on the shared memory: finish, report, raise the flag. */
 async function onExit(m: ExitMessage): Promise<void> {
   try {
+    drainAllSync();
     pipeline.kickAll();
     await withTimeout(settled(), Math.max(1, m.timeoutMs), () => undefined);
     pipeline.writeSyncAll(); // lanes still busy: their backlog through writeSync where the sink has it
@@ -152,7 +197,9 @@ port.on("message", (m: ToWorker) => {
         break;
       case "flush": {
         const id = m.id;
-        void pipeline.flushLanes().then(() => post({ t: "flushed", id, stats: stats() }));
+        void whenDrained()
+          .then(() => pipeline.flushLanes())
+          .then(() => post({ t: "flushed", id, stats: stats() }));
         break;
       }
       case "shutdown":
