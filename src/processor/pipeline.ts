@@ -148,27 +148,47 @@ export class RecordPipeline {
 
   /** Converts `span`, applies `facts`, ids and redaction, offers the record to every lane. Never throws. */
   build(span: SpanInput, facts: SpanFacts, bytes: number): void {
-    let record: CanonicalSpan;
+    const record = this.toRecord(span, facts);
+    if (record) this.deliver(record, bytes);
+  }
+
+  /**
+   * The conversion proper: the span's record with `facts` (log events, rollout ids, filter
+   * re-parenting) applied, not numbered and not redacted yet; `undefined` when conversion
+   * failed (counted). Never throws.
+   */
+  toRecord(span: SpanInput, facts: SpanFacts): CanonicalSpan | undefined {
     try {
       const logEvents = facts.logEvents;
-      record = toCanonicalSpan(span, logEvents && logEvents.length > 0 ? { ...this._convert, logEvents } : this._convert);
+      const record = toCanonicalSpan(span, logEvents && logEvents.length > 0 ? { ...this._convert, logEvents } : this._convert);
       this._applyRollout(record, facts.rollout);
-      record.sequenceId = this.sequences.next(record.rolloutId, record.attemptId);
       const parent = facts.parent;
       if (parent && record.parentId === parent.from) reparent(record, parent.from, parent.to);
+      return record;
+    } catch (e) {
+      this.stats.drop("convert_error", 1, errorText(e));
+      return undefined;
+    }
+  }
+
+  /** Numbers a record from {@link toRecord} (`sequenceId`), redacts it and offers it to every lane. Never throws. */
+  deliver(record: CanonicalSpan, bytes: number): void {
+    try {
+      record.sequenceId = this.sequences.next(record.rolloutId, record.attemptId);
     } catch (e) {
       this.stats.drop("convert_error", 1, errorText(e));
       return;
     }
+    let redacted: CanonicalSpan;
     try {
-      record = this._redact(record);
+      redacted = this._redact(record);
     } catch (e) {
       // The redactor never throws by contract; if it does, fail closed: the record may hold secrets.
       this.stats.drop("redact_error", 1, errorText(e));
       return;
     }
     this.stats.converted++;
-    for (const lane of this.lanes) lane.offer(record, bytes);
+    for (const lane of this.lanes) lane.offer(redacted, bytes);
   }
 
   /**

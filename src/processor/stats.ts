@@ -35,10 +35,11 @@ export interface ProcessorStats {
   /**
    * Only when the processor runs with `offload: true`: `running` (records are built in the
    * worker thread), `failed` (the worker failed; records are built in-thread since, and the
-   * records it held are counted as `worker_lost`) or `closed` (after shutdown or exit), and how
-   * many worker failures happened.
+   * records it held are counted as `worker_lost`) or `closed` (after shutdown or exit), how
+   * many worker failures happened, and how many spans the app thread converted itself because
+   * the worker was behind (`convertedHere`; the worker still redacts and delivers them).
    */
-  offload?: { state: "running" | "failed" | "closed"; workerErrors: number };
+  offload?: { state: "running" | "failed" | "closed"; workerErrors: number; convertedHere: number };
 }
 
 /** How often a reason may produce a diag warning. */

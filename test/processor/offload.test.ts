@@ -64,7 +64,7 @@ const expectSequenced = (recs: CanonicalSpan[], n: number): void => {
 };
 
 describe("offload: records equal those of in-thread processing", () => {
-  it.each(["default", "genai"])("%s options", async (variant) => {
+  it.each(["default", "genai", "overload"])("%s options", async (variant) => {
     const r = await run(`compare-${variant}`);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
     const inThread = records(path.join(r.dir, "in.jsonl"));
@@ -73,12 +73,15 @@ describe("offload: records equal those of in-thread processing", () => {
     expect(offloaded).toEqual(inThread); // same ids, same sequence ids, same derived fields, same order
     expect(fs.readFileSync(path.join(r.dir, "off.jsonl"), "utf8")).toBe(fs.readFileSync(path.join(r.dir, "in.jsonl"), "utf8"));
     const stats = statsOf(r.results[0]);
-    expect(stats.offload).toEqual({ state: "running", workerErrors: 0 });
+    expect(stats.offload).toMatchObject({ state: "running", workerErrors: 0 });
+    // A worker that falls behind gets help from the app thread, with nothing lost on the way.
+    if (variant === "overload") expect(stats.offload?.convertedHere).toBeGreaterThan(0);
+    expect(Object.keys(stats.dropped).filter((k) => k !== "filtered")).toEqual([]);
     expect(stats.exported.file).toBe(inThread.length);
     expect(r.results[0]?.warnings).toEqual([]);
     // The facts only the app thread knows made it across.
     expect(inThread.some((x) => x.sources["rolloutId"] === "context:withRollout")).toBe(true);
-    if (variant === "default") {
+    if (variant !== "genai") {
       expect(inThread.some((x) => JSON.stringify(x.llm ?? {}).includes("log message"))).toBe(true);
       expect(stats.redaction?.secretsRedacted).toBeGreaterThan(0);
     } else {
@@ -95,7 +98,7 @@ describe("offload: delivery and lifecycle", () => {
     expect(r.results[0]).toMatchObject({ lines: 2000 });
     const stats = statsOf(r.results[0]);
     expect(stats).toMatchObject({ received: 2000, converted: 2000, exported: { file: 2000 }, dropped: {}, queueLength: 0, backlog: { file: 0 } });
-    expect(statsOf(r.results[1]).offload).toEqual({ state: "closed", workerErrors: 0 });
+    expect(statsOf(r.results[1]).offload).toMatchObject({ state: "closed", workerErrors: 0 });
     expectSequenced(records(path.join(r.dir, "flush.jsonl")), 2000);
   });
 
@@ -133,7 +136,7 @@ describe("offload: failures", () => {
     const result = r.results[0]!;
     const stats = statsOf(result);
     expect(result.alive).toBe(true);
-    expect(stats.offload).toEqual({ state: "failed", workerErrors: 1 });
+    expect(stats.offload).toMatchObject({ state: "failed", workerErrors: 1 });
     const delivered = stats.exported.custom ?? 0;
     expect(delivered).toBeGreaterThanOrEqual(100); // at least everything after the failure
     expect(result.lines).toBe(delivered);
@@ -146,7 +149,7 @@ describe("offload: failures", () => {
     expect(r.code).toBe(0);
     const result = r.results[0]!;
     const stats = statsOf(result);
-    expect(stats.offload).toEqual({ state: "failed", workerErrors: 1 });
+    expect(stats.offload).toMatchObject({ state: "failed", workerErrors: 1 });
     expect(result.warnings).toEqual([expect.stringMatching(/offload worker failed \(exited/)]);
     // Everything before the termination was flushed: nothing was lost.
     expect(stats.dropped.worker_lost).toBeUndefined();
@@ -161,7 +164,7 @@ describe("offload: failures", () => {
     // Bounded by shutdownTimeoutMillis (1500), not by the sink (no limit) nor forceFlushTimeoutMillis' default.
     expect(result.shutdownMs).toBeLessThan(10_000);
     const stats = statsOf(result);
-    expect(stats.offload).toEqual({ state: "closed", workerErrors: 0 });
+    expect(stats.offload).toMatchObject({ state: "closed", workerErrors: 0 });
     expect(stats.dropped.shutdown_timeout).toBe(10);
   });
 

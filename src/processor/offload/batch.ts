@@ -1,14 +1,15 @@
 /**
  * Batches on their way to the offload worker. A {@link Batch} keeps the queued spans, their
- * facts (gathered on the app thread, in export order) and their snapshots together, so that a
- * batch the worker can no longer take is built in-thread from the spans themselves;
+ * facts (gathered on the app thread, in export order) and their snapshots (or records, for
+ * spans converted here) together, so that a batch the worker can no longer take is built
+ * in-thread from the spans themselves;
  * {@link InFlight} counts what was posted and not yet converted (the in-flight bound).
  */
 import type { RecordPipeline } from "../pipeline";
 import { Fifo, type QueuedSpan } from "../queue";
 import type { SpanFacts } from "../span-facts";
 import type { BatchMessage } from "./protocol";
-import { toCloneable, type ResourceSnapshot, type SnapshotWriter, type SpanSnapshot } from "./snapshot";
+import { toCloneable, type BatchEntry, type ResourceSnapshot, type SnapshotWriter } from "./snapshot";
 import type { WorkerLink } from "./worker-link";
 
 function errorText(e: unknown): string {
@@ -19,7 +20,7 @@ function errorText(e: unknown): string {
 export class Batch {
   readonly items: QueuedSpan[] = [];
   readonly facts: SpanFacts[] = [];
-  readonly snaps: SpanSnapshot[] = [];
+  readonly snaps: BatchEntry[] = [];
   /** Estimated bytes of the spans in the batch. */
   bytes = 0;
 
@@ -32,12 +33,22 @@ export class Batch {
     return this.snaps.length;
   }
 
-  /** Gathers the span's facts (a filtered span stops here, counted) and snapshots it. */
-  add(item: QueuedSpan): void {
+  /**
+   * Gathers the span's facts (a filtered span stops here, counted) and snapshots it; with
+   * `convertHere`, converts it on this thread instead (the worker then only numbers, redacts
+   * and delivers it).
+   */
+  add(item: QueuedSpan, convertHere = false): void {
     const facts = this._pipeline.gather(item.span);
     if (!facts) return;
     try {
-      this.snaps.push(this._writer.snapshot(item.span, facts, item.bytes));
+      if (convertHere) {
+        const record = this._pipeline.toRecord(item.span, facts);
+        if (!record) return; // counted by the pipeline
+        this.snaps.push({ converted: record, bytes: item.bytes });
+      } else {
+        this.snaps.push(this._writer.snapshot(item.span, facts, item.bytes));
+      }
     } catch (e) {
       // Getters that throw: no snapshot, no record (counted).
       this._pipeline.stats.drop("convert_error", 1, `snapshot: ${errorText(e)}`);
@@ -50,7 +61,11 @@ export class Batch {
 
   /** Builds the records here, from the spans (the worker is gone). */
   buildInThread(): void {
-    for (let i = 0; i < this.items.length; i++) this._pipeline.build(this.items[i]!.span, this.facts[i]!, this.items[i]!.bytes);
+    for (let i = 0; i < this.items.length; i++) {
+      const entry = this.snaps[i]!;
+      if ("converted" in entry) this._pipeline.deliver(entry.converted, entry.bytes);
+      else this._pipeline.build(this.items[i]!.span, this.facts[i]!, this.items[i]!.bytes);
+    }
   }
 
   /** Posts the batch as number `n`; false when it could not be sent at all (its records are counted lost). */
@@ -64,7 +79,7 @@ export class Batch {
     } catch {
       // Something in the span data cannot be cloned (a function, a proxy…): send a plain copy.
       try {
-        msg.spans = toCloneable(this.snaps) as SpanSnapshot[];
+        msg.spans = toCloneable(this.snaps) as BatchEntry[];
         if (resources) msg.resources = toCloneable(resources) as Array<[number, ResourceSnapshot]>;
         link.post(msg);
         return true;

@@ -38,6 +38,14 @@ const EXIT_REPORT_MARGIN_MS = 250;
 /** Snapshotting yields to the event loop after this long (in ms), once it took this many spans. */
 const CHUNK_MAX_MS = 4;
 const MIN_CHUNK_SPANS = 64;
+/**
+ * With more than this many export batches posted and not converted yet, the app thread
+ * converts the next chunk itself and posts records: the worker then only numbers, redacts and
+ * delivers them (in posting order, so `sequenceId` order holds). An app ending spans faster
+ * than one worker converts them pays app-thread time for the share the worker cannot take,
+ * instead of losing spans to a full queue.
+ */
+const SHARE_AFTER_BATCHES = 4;
 
 type State = "running" | "failed" | "closed";
 
@@ -52,6 +60,8 @@ export class OffloadHost implements RecordEngine {
   private readonly _writer = new SnapshotWriter();
   private _state: State = "running";
   private _errors = 0;
+  /** Spans converted on this thread because the worker was behind. */
+  private _convertedHere = 0;
   private readonly _sent = new InFlight();
   private _seq: SequenceMark = { process: 0, global: 0 };
   private _workerStats: ProcessorStats | undefined;
@@ -83,6 +93,7 @@ export class OffloadHost implements RecordEngine {
   async processChunked(next: () => QueuedSpan | undefined, onProgress?: (processed: number) => void, arrivals?: () => number): Promise<void> {
     let processed = 0;
     const batchSize = this._settings.maxExportBatchSize;
+    let seen = arrivals ? arrivals() : 0;
     for (;;) {
       if (this._running && this._inFlightFull()) {
         // Like the in-thread export run (its setImmediate yields), a run waiting for the worker holds the process.
@@ -97,6 +108,15 @@ export class OffloadHost implements RecordEngine {
         await this._pipeline.processChunked(next, (p) => onProgress?.(processed + p), arrivals);
         return;
       }
+      // The worker is behind: this chunk is converted here (see SHARE_AFTER_BATCHES).
+      const here = this._sent.waiting >= SHARE_AFTER_BATCHES * batchSize;
+      // Like the in-thread pipeline, a chunk keeps pace with what arrived during the last turn.
+      let due = 0;
+      if (arrivals) {
+        const now = arrivals();
+        due = now - seen;
+        seen = now;
+      }
       let batch = new Batch(this._pipeline, this._writer);
       let item: QueuedSpan | undefined;
       let taken = 0;
@@ -108,9 +128,10 @@ export class OffloadHost implements RecordEngine {
           batch = new Batch(this._pipeline, this._writer);
           await pending;
         }
-        batch.add(item);
+        batch.add(item, here);
         processed++;
-        if (++taken >= MIN_CHUNK_SPANS && performance.now() - start > CHUNK_MAX_MS) break;
+        if (here) this._convertedHere++;
+        if (++taken >= Math.max(MIN_CHUNK_SPANS, due) && performance.now() - start > CHUNK_MAX_MS) break;
       }
       this._post(batch);
       onProgress?.(processed);
@@ -195,7 +216,7 @@ export class OffloadHost implements RecordEngine {
       for (const [name, n] of Object.entries(w.backlog)) out.backlog[name] = (out.backlog[name] ?? 0) + n;
       if (w.redaction && out.redaction) addCounts(out.redaction as unknown as Record<string, unknown>, w.redaction as unknown as Record<string, unknown>);
     }
-    out.offload = { state: this._state, workerErrors: this._errors };
+    out.offload = { state: this._state, workerErrors: this._errors, convertedHere: this._convertedHere };
     return out;
   }
 

@@ -3,7 +3,8 @@
  * the memory they share. Everything here crosses threads by structured clone: plain data only.
  *
  * App thread → worker (on the worker's `parentPort`, handled in order):
- * - `batch`: span snapshots to convert and deliver; the worker answers `ack` once converted
+ * - `batch`: span snapshots to convert (or records the app thread converted while the worker
+ *   was behind) and deliver; the worker answers `ack` once converted
  *   (records in its sink lanes) and `written` once every lane settled them;
  * - `flush`: answered `flushed` when everything before it is delivered and the sinks flushed;
  * - `shutdown`: close the lanes, shut the sinks down, answer `closed`;
@@ -17,7 +18,7 @@ import type { SinkWorkerSpec } from "../../sinks/sink";
 import type { ProcessorSettings } from "../options";
 import type { SequenceState } from "../rollout";
 import type { ProcessorStats } from "../stats";
-import type { ResourceSnapshot, SpanSnapshot } from "./snapshot";
+import type { BatchEntry, ResourceSnapshot } from "./snapshot";
 
 /** Pipeline options that travel to the worker (the rest — filter, logRecords, mask — stays or disables offload). */
 export interface WorkerPipelineOptions {
@@ -55,7 +56,8 @@ export interface BatchMessage {
   n: number;
   /** Resources first seen in this batch, by id. */
   resources?: Array<[number, ResourceSnapshot]>;
-  spans: SpanSnapshot[];
+  /** Span snapshots to convert, or records the app thread converted (see {@link BatchEntry}). */
+  spans: BatchEntry[];
 }
 export interface FlushMessage {
   t: "flush";

@@ -6,6 +6,7 @@
  * the same for every span of a provider), keyed by a WeakMap on the app side and cached by id
  * in the worker.
  */
+import type { CanonicalSpan } from "../../model/record";
 import type { HrTimeLike, ScopeLike, SpanContextLike, SpanEventLike, SpanInput } from "../../read/span-input";
 import { NO_FACTS, type SpanFacts } from "../span-facts";
 
@@ -37,6 +38,19 @@ export interface SpanSnapshot {
   bytes: number;
   facts?: SpanFacts;
 }
+
+/**
+ * A span the app thread converted itself (the worker was behind): its record, not numbered and
+ * not redacted yet; the worker numbers, redacts and delivers it in posting order.
+ */
+export interface ConvertedSpan {
+  converted: CanonicalSpan;
+  /** Estimated record size (the sink lanes' byte bounds). */
+  bytes: number;
+}
+
+/** What a batch carries for one span. */
+export type BatchEntry = SpanSnapshot | ConvertedSpan;
 
 /** Most resources sent once and cached by id; later ones travel with each span (bounds both maps). */
 export const MAX_SHARED_RESOURCES = 256;

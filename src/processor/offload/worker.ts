@@ -129,7 +129,9 @@ function convertBatch(m: BatchMessage): void {
   reader.addResources(m.resources);
   for (const s of m.spans) {
     try {
-      pipeline.build(reader.span(s), s.facts ?? NO_FACTS, typeof s.bytes === "number" ? s.bytes : 0);
+      const bytes = typeof s.bytes === "number" ? s.bytes : 0;
+      if ("converted" in s) pipeline.deliver(s.converted, bytes);
+      else pipeline.build(reader.span(s), s.facts ?? NO_FACTS, bytes);
     } catch (e) {
       pipeline.stats.drop("convert_error", 1, text(e)); // build never throws; a malformed snapshot might
     }
