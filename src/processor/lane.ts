@@ -89,7 +89,7 @@ export class SinkLane {
       this._reject(`sink_backlog_full:${this.name}`);
       return;
     }
-    const entry = this._encodes ? this._encode(record) : { value: record, bytes };
+    const entry = this._encodes ? this._encode(record, bytes) : { value: record, bytes };
     if (!entry) return;
     // A single entry larger than the whole budget still gets into an empty backlog.
     if (this._bytes + entry.bytes > this._limits.maxBytes && this._backlog.length > 0) {
@@ -102,8 +102,8 @@ export class SinkLane {
     if (this._backlog.length >= this._limits.batchSize) this._next();
   }
 
-  /** The sink's encoding of `record`, or `undefined` when it refused it (counted). */
-  private _encode(record: CanonicalSpan): Entry | undefined {
+  /** The sink's encoding of `record` (sized `estimate` unless the sink says), or `undefined` when it refused it (counted). */
+  private _encode(record: CanonicalSpan, estimate: number): Entry | undefined {
     let r: EncodeResult<unknown> | undefined;
     try {
       r = untraced(() => this.sink.encode!(record));
@@ -111,7 +111,7 @@ export class SinkLane {
       this._reject(`sink_error:${this.name}`, `encode threw: ${errorText(e)}`);
       return undefined;
     }
-    if (r && r.ok === true && Number.isFinite(r.bytes)) return r;
+    if (r && r.ok === true) return typeof r.bytes === "number" && Number.isFinite(r.bytes) ? (r as Entry) : { ...r, bytes: estimate };
     this._reject(`sink_error:${this.name}`, r && r.ok === false && typeof r.reason === "string" ? r.reason.slice(0, 100) : "encode returned no value");
     return undefined;
   }

@@ -15,7 +15,7 @@
 import fs from "node:fs";
 import { tryEncodeRecord } from "../serialize/jsonl";
 import { retireFile, type OpenFile } from "./file-open";
-import type { Encoded, EncodeResult } from "./sink";
+import type { Encoded } from "./sink";
 
 /** Chunks never grow past this (a single longer line is written alone). Bounds the copy. */
 export const WRITE_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -23,24 +23,35 @@ export const WRITE_CHUNK_BYTES = 8 * 1024 * 1024;
 /** Why {@link encodeLine} refused a record (the FileSink's drop reasons). */
 export type LineRefusal = "serialize_error" | "line_too_large";
 
+/** One complete JSONL line (newline included) and its UTF-8 size. */
+export interface Line extends Encoded<string> {
+  readonly bytes: number;
+}
+
+/** `items` as {@link Line}s: sized where a caller left the size out. */
+export function asLines(items: readonly Encoded<string>[]): readonly Line[] {
+  for (const item of items) if (typeof item.bytes !== "number") return items.map((i) => (typeof i.bytes === "number" ? (i as Line) : { ok: true, value: i.value, bytes: Buffer.byteLength(i.value, "utf8") }));
+  return items as readonly Line[];
+}
+
 /**
  * One record as one complete line (newline included) of at most `maxLineBytes` UTF-8 bytes,
  * with its size. Never throws.
  */
-export function encodeLine(record: unknown, maxLineBytes: number): EncodeResult<string> {
+export function encodeLine(record: unknown, maxLineBytes: number): Line | { ok: false; reason: LineRefusal } {
   const text = tryEncodeRecord(record);
-  if (text === undefined) return { ok: false, reason: "serialize_error" satisfies LineRefusal };
+  if (text === undefined) return { ok: false, reason: "serialize_error" };
   // Every UTF-16 unit is at least one UTF-8 byte: the length alone rejects most oversize lines
   // before `byteLength` scans them.
-  if (text.length + 1 > maxLineBytes) return { ok: false, reason: "line_too_large" satisfies LineRefusal };
+  if (text.length + 1 > maxLineBytes) return { ok: false, reason: "line_too_large" };
   const line = text + "\n";
   const bytes = Buffer.byteLength(line, "utf8");
-  if (bytes > maxLineBytes) return { ok: false, reason: "line_too_large" satisfies LineRefusal };
+  if (bytes > maxLineBytes) return { ok: false, reason: "line_too_large" };
   return { ok: true, value: line, bytes };
 }
 
 /** Packs the lines of `items[from..to)` (total `total` bytes) into one Buffer. */
-export function buildChunk(items: readonly Encoded<string>[], from: number, to: number, total: number): Buffer {
+export function buildChunk(items: readonly Line[], from: number, to: number, total: number): Buffer {
   const buf = Buffer.allocUnsafe(total);
   let off = 0;
   for (let i = from; i < to; i++) off += buf.write(items[i]!.value, off, "utf8");

@@ -15,7 +15,7 @@
 import { logger } from "../internal/diag";
 import type { CanonicalSpan } from "../model/record";
 import type { Encoded, EncodeResult, SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
-import { buildChunk, encodeLine, writeAllAsync, writeAllSync, WRITE_CHUNK_BYTES, type Chunk, type Outcome } from "./file-lines";
+import { asLines, buildChunk, encodeLine, writeAllAsync, writeAllSync, WRITE_CHUNK_BYTES, type Chunk, type Line, type Outcome } from "./file-lines";
 import { resolveFileSinkOptions, type FileSinkOptions } from "./file-options";
 import { openSpanFile, pathStillNames, reasonOf, retireFile, type OpenFile } from "./file-open";
 import { repairTail } from "./file-repair";
@@ -36,7 +36,7 @@ const OPEN_PATHS = new Map<string, number>();
 const log = logger("file-sink");
 
 interface Batch {
-  items: readonly Encoded<string>[];
+  items: readonly Line[];
   next: number;
   written: number;
   dropped: number;
@@ -45,7 +45,7 @@ interface Batch {
 }
 
 function newBatch(items: readonly Encoded<string>[]): Batch {
-  return { items, next: 0, written: 0, dropped: 0, rotations: 0 };
+  return { items: asLines(items), next: 0, written: 0, dropped: 0, rotations: 0 };
 }
 
 /**
@@ -202,8 +202,8 @@ export class FileSink implements SpanSink<string> {
 
   /** Encodes `records` to lines; refused records are counted in the batch. */
   private _encode(records: readonly CanonicalSpan[]): Batch {
-    const items: Encoded<string>[] = [];
-    const batch = newBatch(items);
+    const items: Line[] = [];
+    const batch: Batch = { items, next: 0, written: 0, dropped: 0, rotations: 0 };
     for (const record of records) {
       const r = encodeLine(record, this._maxLineBytes);
       if (r.ok) items.push(r);

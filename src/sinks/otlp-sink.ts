@@ -23,7 +23,7 @@ import { redactUrl, resolveOtlpConfig, scrub, secretsOf, type OtlpSinkOptions, t
 import { sendWithRetry, type AttemptResult } from "./otlp-retry";
 import { OtlpInterner, toOtlpSpan } from "./otlp-span";
 import { escapeForLog, OtlpHttpTransport } from "./otlp-transport";
-import type { SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
+import type { Encoded, EncodeResult, SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
 
 /** Counters of one sink since construction. */
 export interface OtlpSinkStats {
@@ -49,6 +49,8 @@ const SAFETY_GRACE_MILLIS = 1_000;
 const MAX_SHUTDOWN_WAIT_MILLIS = 5_000;
 const POISON_STATUS = new Set([400, 413]);
 const CONVERT_SLICE = 64;
+/** The interner of encoded records is replaced past this many resources and scopes (bounds it). */
+const MAX_INTERNED = 256;
 
 /** A 400 or 413: the collector refuses this content; resending it as-is is pointless. */
 function isRefusal(r: AttemptResult): boolean {
@@ -78,7 +80,7 @@ class Tally {
  * @example
  * new CanonicalSpanProcessor({ sinks: [new OtlpSink({ url: "http://collector:4318/v1/traces" })] });
  */
-export class OtlpSink implements SpanSink {
+export class OtlpSink implements SpanSink<ReadableSpan> {
   readonly name = "otlp";
   private readonly _config: ResolvedOtlpConfig;
   /** The options as given, for the offload worker: it resolves them against the same environment. */
@@ -92,6 +94,8 @@ export class OtlpSink implements SpanSink {
   private _transport: OtlpHttpTransport | undefined;
   private _encoder: Promise<Encoder> | undefined;
   private _shutdown: Promise<void> | undefined;
+  /** Shares resource and scope objects between encoded records (the serializers group by identity). */
+  private _interner = new OtlpInterner();
 
   /** Throws a TypeError for invalid options; invalid environment values only warn. */
   constructor(options: OtlpSinkOptions = {}) {
@@ -116,14 +120,38 @@ export class OtlpSink implements SpanSink {
   }
 
   write(records: readonly CanonicalSpan[]): Promise<SinkResult> {
-    const n = records.length;
+    return this._track(records.length, () => this._write(records));
+  }
+
+  /**
+   * One record as the OTLP span the serializers take (the processor calls this as soon as the
+   * record is built, so the mapping runs in its export turn and the write only serializes and
+   * sends). A record that cannot be mapped is refused and counted (`serialize_error`).
+   */
+  encode(record: CanonicalSpan): EncodeResult<ReadableSpan> {
+    try {
+      if (this._interner.size > MAX_INTERNED) this._interner = new OtlpInterner();
+      return { ok: true, value: toOtlpSpan(record, this._interner) };
+    } catch {
+      this._stats.dropped["serialize_error"] = (this._stats.dropped["serialize_error"] ?? 0) + 1;
+      return { ok: false, reason: "serialize_error" };
+    }
+  }
+
+  /** {@link OtlpSink.write} for spans from {@link OtlpSink.encode}. */
+  writeEncoded(spans: readonly Encoded<ReadableSpan>[]): Promise<SinkResult> {
+    return this._track(spans.length, () => this._send(spans.map((s) => s.value), new Tally()));
+  }
+
+  /** Runs one write, tracked for flush and shutdown; refused after shutdown. Never rejects. */
+  private _track(n: number, run: () => Promise<SinkResult>): Promise<SinkResult> {
     if (this._shutdown) {
       const t = new Tally();
       t.drop(n, "shutdown");
       return Promise.resolve(this._result(n, t));
     }
     if (n === 0) return Promise.resolve({ ok: true });
-    const p = this._write(records).catch((e: unknown) => {
+    const p = run().catch((e: unknown) => {
       const t = new Tally();
       t.drop(n, "error", this._clean(e instanceof Error ? e.message : String(e)));
       return this._result(n, t);
@@ -151,10 +179,7 @@ export class OtlpSink implements SpanSink {
 
   private async _write(records: readonly CanonicalSpan[]): Promise<SinkResult> {
     const n = records.length;
-    const { timeoutMillis } = this._config;
-    const deadline = Number.isFinite(timeoutMillis) ? Date.now() + timeoutMillis : Infinity;
     const tally = new Tally();
-    const encoder = await this._loadEncoder();
     const interner = new OtlpInterner();
     const spans: ReadableSpan[] = [];
     for (let i = 0; i < n; i++) {
@@ -166,6 +191,14 @@ export class OtlpSink implements SpanSink {
         tally.drop(1, "serialize_error");
       }
     }
+    return this._send(spans, tally, n);
+  }
+
+  /** Serializes and sends `spans` within one deadline; `n` counts the records of the write (spans plus those `tally` already dropped). */
+  private async _send(spans: ReadableSpan[], tally: Tally, n = spans.length): Promise<SinkResult> {
+    const { timeoutMillis } = this._config;
+    const deadline = Number.isFinite(timeoutMillis) ? Date.now() + timeoutMillis : Infinity;
+    const encoder = await this._loadEncoder();
     const budget = { left: this._config.maxIsolationRequests };
     const work = encoder.suppress(() => this._deliver(spans, encoder, deadline, tally, budget, false));
     // Safety net: every step honours the deadline; this bounds anything that still would not.

@@ -269,6 +269,11 @@ export class OtlpInterner {
     return out;
   }
 
+  /** Distinct resources and scopes held. */
+  get size(): number {
+    return this._byIdentity.size + this._scopes.size;
+  }
+
   scope(s: CanonicalScope): ReadableSpan["instrumentationScope"] {
     const key = `${s.name}\u0000${s.version ?? ""}\u0000${s.schemaUrl ?? ""}`;
     let out = this._scopes.get(key);

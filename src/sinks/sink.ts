@@ -18,11 +18,12 @@ export type SinkResult =
   | { ok: true }
   | { ok: false; dropped: number; reason: string; error?: Error };
 
-/** One record in a sink's own encoding (see {@link SpanSink.encode}), with its size in bytes. */
+/** One record in a sink's own encoding (see {@link SpanSink.encode}), with its size in bytes if known. */
 export interface Encoded<E> {
   readonly ok: true;
   readonly value: E;
-  readonly bytes: number;
+  /** Counted by the backlog's byte bound; without it, the processor's estimate of the record counts. */
+  readonly bytes?: number;
 }
 
 /** What `SpanSink.encode()` made of a record: its encoding, or why the sink refuses it. */
@@ -56,8 +57,7 @@ export interface SpanSink<E = unknown> {
    * built it. The processor then keeps only the encoding while the record waits for its batch
    * (a flat string costs the garbage collector far less than a record's object tree that
    * outlives a young-generation collection), and delivers batches through `writeEncoded` (and
-   * `writeEncodedSync` at exit) instead of `write`/`writeSync`. `bytes` is what the backlog's
-   * byte bound counts. A refused record (`ok: false`) is dropped and counted as
+   * `writeEncodedSync` at exit) instead of `write`/`writeSync`. A refused record (`ok: false`) is dropped and counted as
    * `sink_error:<name>`. Must never throw and must not keep references into the record.
    */
   encode?(record: CanonicalSpan): EncodeResult<E>;

@@ -104,6 +104,19 @@ describe.each([
       "custom.extra": "kept",
     });
   });
+
+  it("encode + writeEncoded (the processor's path) sends what write sends", async () => {
+    const records = [richRecord(), ...batch(3)];
+    const s = sink({ protocol, compression });
+    expect(await s.write(records)).toEqual({ ok: true });
+    const viaWrite = rx.accepted();
+    rx.requests.length = 0;
+    const encoded = records.map((r) => s.encode(r));
+    expect(encoded.every((e) => e.ok)).toBe(true);
+    expect(await s.writeEncoded(encoded.filter((e) => e.ok))).toEqual({ ok: true });
+    expect(rx.requests).toHaveLength(1); // one request: resources and scopes shared as in write()
+    expect(rx.accepted()).toEqual(viaWrite);
+  });
 });
 
 describe("retries", () => {
