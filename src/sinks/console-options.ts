@@ -1,4 +1,4 @@
-/** Options and counters of the {@link ConsoleSink}, and the validation of its numeric options. */
+/** Options and counters of the `ConsoleSink`, and the validation of its numeric options. */
 
 export type ConsoleStyle = "tree" | "json";
 
