@@ -29,6 +29,12 @@ const ATTEMPT_FIELD = "attemptId";
 export const CHUNK_MAX_SPANS = 128;
 /** Longest stretch of conversion between two yields, in ms. */
 export const CHUNK_MAX_MS = 4;
+/**
+ * Keeping pace takes at most this many export batches' worth of spans per chunk: a one-off
+ * burst (thousands of spans ended in one turn) is spread over several turns rather than
+ * stalling one for seconds.
+ */
+export const MAX_DUE_BATCHES = 4;
 
 function errorText(e: unknown): string {
   const s = e instanceof Error ? `${e.name}: ${e.message}` : "non-Error value";
@@ -194,7 +200,8 @@ export class RecordPipeline {
   /**
    * Converts spans from `next()` in chunks, yielding to the event loop between chunks. A chunk
    * takes at least as many spans as arrived while the previous one waited (`arrivals()` is a
-   * running count of spans entering the queue), and beyond that at most {@link CHUNK_MAX_SPANS}
+   * running count of spans entering the queue; at most {@link MAX_DUE_BATCHES} batches' worth),
+   * and beyond that at most {@link CHUNK_MAX_SPANS}
    * spans or {@link CHUNK_MAX_MS} ms: an app that queues N spans per event-loop turn gets N
    * converted per turn, like the stock BSP's synchronous export, instead of outrunning the
    * export into `queue_full` drops. Spans are taken one at a time, so whatever is not converted
@@ -209,7 +216,7 @@ export class RecordPipeline {
       let due = 0;
       if (arrivals) {
         const now = arrivals();
-        due = now - seen;
+        due = Math.min(now - seen, MAX_DUE_BATCHES * this._settings.maxExportBatchSize);
         seen = now;
       }
       let count = 0;

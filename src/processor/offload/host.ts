@@ -20,7 +20,7 @@ import { performance } from "node:perf_hooks";
 import { logger } from "../../internal/diag";
 import { withTimeout } from "../../internal/timers";
 import type { ProcessorSettings } from "../options";
-import { yieldToLoop, type RecordEngine, type RecordPipeline } from "../pipeline";
+import { MAX_DUE_BATCHES, yieldToLoop, type RecordEngine, type RecordPipeline } from "../pipeline";
 import type { QueuedSpan } from "../queue";
 import { waitForPendingResource } from "../span-facts";
 import type { ProcessorStats } from "../stats";
@@ -114,7 +114,7 @@ export class OffloadHost implements RecordEngine {
       let due = 0;
       if (arrivals) {
         const now = arrivals();
-        due = now - seen;
+        due = Math.min(now - seen, MAX_DUE_BATCHES * batchSize);
         seen = now;
       }
       let batch = new Batch(this._pipeline, this._writer);
