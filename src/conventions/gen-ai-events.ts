@@ -53,15 +53,23 @@ function roleMessages(events: readonly SpanEventLike[]): { input: ChatMessage[];
   return { input, output };
 }
 
+/** Source ids by origin, spelled out: built with a template they would be new strings per span. */
+const SOURCES = {
+  event: { messages: "event:gen_ai.*.message", choice: "event:gen_ai.choice", details: `event:${DETAILS}` },
+  log: { messages: "log:gen_ai.*.message", choice: "log:gen_ai.choice", details: `log:${DETAILS}` },
+} as const;
+
 function fromEvents(facts: Facts, events: readonly SpanEventLike[], origin: "event" | "log"): void {
+  if (events.length === 0) return;
+  const source = SOURCES[origin];
   const { input, output } = roleMessages(events);
-  facts.add("llm.inputMessages", `${origin}:gen_ai.*.message`, input, []);
-  facts.add("llm.outputMessages", `${origin}:gen_ai.choice`, output, []);
+  facts.add("llm.inputMessages", source.messages, input, []);
+  facts.add("llm.outputMessages", source.choice, output, []);
   for (const e of events) {
     if (e.name === DETAILS) {
       const a = { ...((e.attributes ?? {}) as Record<string, unknown>), ...(payloadOf(e) as Record<string, unknown>) };
-      facts.add("llm.inputMessages", `${origin}:${DETAILS}`, normalizeMessages(a["gen_ai.input.messages"]), []);
-      facts.add("llm.outputMessages", `${origin}:${DETAILS}`, normalizeMessages(a["gen_ai.output.messages"], "assistant"), []);
+      facts.add("llm.inputMessages", source.details, normalizeMessages(a["gen_ai.input.messages"]), []);
+      facts.add("llm.outputMessages", source.details, normalizeMessages(a["gen_ai.output.messages"], "assistant"), []);
       facts.add("llm.systemInstructions", "gen_ai.system_instructions", normalizeInstructions(a["gen_ai.system_instructions"]), []);
     } else if (origin === "event" && e.name === "gen_ai.content.prompt") {
       facts.add("llm.inputMessages", "event:gen_ai.content.prompt", normalizeMessages(e.attributes?.["gen_ai.prompt"]), []);

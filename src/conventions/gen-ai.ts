@@ -7,6 +7,7 @@
 import type { Facts } from "../facts/facts";
 import type { SpanType } from "../model/record";
 import { normalizeFinishReasons } from "../read/finish";
+import { setOwn } from "../read/json";
 import { normalizeInstructions, normalizeMessages } from "../read/messages";
 import type { SpanView } from "../read/span-view";
 import type { Convention } from "./convention";
@@ -121,10 +122,10 @@ function extractLlm(v: SpanView, f: Facts): void {
     for (const [key, field, kind] of PARAMS) {
       f.add(field, key, kind === "num" ? v.num(key) : kind === "list" ? v.list(key) : v.str(key));
     }
-    const rest = v.prefixed("gen_ai.request").filter(([, k]) => !MODELED_REQUEST_KEYS.has(k));
+    const rest = v.prefixed("gen_ai.request", MODELED_REQUEST_KEYS);
     if (rest.length > 0) {
       const extra: Record<string, unknown> = {};
-      for (const [sub, k] of rest) extra[sub] = v.json(k);
+      for (const [sub, k] of rest) setOwn(extra, sub, v.json(k)); // `gen_ai.request.__proto__` stays data
       f.add("llm.parameters.extra", "gen_ai.request.*", extra, rest.map(([, k]) => k));
     }
   }

@@ -4,7 +4,7 @@
  * items, and provider usage objects (OpenAI chat, Responses, Anthropic, OpenAI Agents SDK).
  */
 import type { Facts } from "../facts/facts";
-import type { Field } from "../facts/precedence";
+import { USAGE_COUNT_FIELDS } from "../facts/precedence";
 import type { ChatMessage, JsonValue, MessagePart } from "../model/record";
 import { normalizeFinishReason } from "../read/finish";
 import { maybeJson } from "../read/json";
@@ -159,17 +159,10 @@ export function usageCounts(u: unknown): UsageCounts | undefined {
   return Object.keys(c).length > 0 ? c : undefined;
 }
 
-const USAGE_FIELDS: ReadonlyArray<readonly [keyof UsageCounts, Field]> = [
-  ["inputTokens", "usage.inputTokens"],
-  ["outputTokens", "usage.outputTokens"],
-  ["totalTokens", "usage.totalTokens"],
-  ["cacheReadTokens", "usage.cacheReadTokens"],
-  ["cacheWriteTokens", "usage.cacheWriteTokens"],
-  ["reasoningTokens", "usage.reasoningTokens"],
-];
 
 /** Offers every count of `counts` under one source id. */
 export function offerUsage(f: Facts, source: string, counts: UsageCounts | undefined, keys: readonly string[]): void {
   if (!counts) return;
-  for (const [name, field] of USAGE_FIELDS) f.add(field, source, counts[name], keys);
+  // Counts it lacks (the audio ones) are undefined, which `add` ignores.
+  for (const [name, field] of USAGE_COUNT_FIELDS) f.add(field, source, (counts as Record<string, number | undefined>)[name], keys);
 }

@@ -44,14 +44,15 @@ const KIND_TYPES: ReadonlyMap<string, SpanType> = new Map<string, SpanType>([
 ]);
 
 /**
- * Keys that only OpenInference writes, by first segment (one scan in `detect`): a key is
- * checked against the prefixes of its own first segment only.
+ * Keys that only OpenInference writes, by first segment with its dot (`"llm."`): a key is
+ * checked against the prefixes of its own first segment only. An array, not a Map: iterating a
+ * Map's entries allocates a pair per entry on every span.
  */
-const DETECT: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
-  ["input", ["input.value"]],
-  ["output", ["output.value"]],
+const DETECT: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ["input.", ["input.value"]],
+  ["output.", ["output.value"]],
   [
-    "llm",
+    "llm.",
     [
       "llm.model_name",
       "llm.request.model_name",
@@ -69,19 +70,19 @@ const DETECT: ReadonlyMap<string, readonly string[]> = new Map<string, readonly 
       "llm.provider",
     ],
   ],
-  ["embedding", ["embedding."]],
-  ["retrieval", ["retrieval.documents."]],
-  ["reranker", ["reranker."]],
-  ["tool", ["tool.name", "tool.id"]],
-  ["tool_call", ["tool_call."]],
-  ["tag", ["tag.tags"]],
-  ["graph", ["graph.node."]],
-]);
+  ["embedding.", ["embedding."]],
+  ["retrieval.", ["retrieval.documents."]],
+  ["reranker.", ["reranker."]],
+  ["tool.", ["tool.name", "tool.id"]],
+  ["tool_call.", ["tool_call."]],
+  ["tag.", ["tag.tags"]],
+  ["graph.", ["graph.node."]],
+];
 
 /** Any OpenInference key: first segments are checked in O(1) before any prefix scan. */
 function hasOpenInferenceKey(v: SpanView): boolean {
   for (const [segment, prefixes] of DETECT) {
-    if (!v.hasSegment(segment)) continue;
+    if (!v.hasPrefix(segment)) continue;
     for (const p of prefixes) if (v.hasPrefix(p)) return true;
   }
   return false;

@@ -161,7 +161,7 @@ export const openLlmetry: Convention = {
   detect(v) {
     // First segments are checked in O(1); keys are scanned only when a segment matches.
     if (v.hasPrefix("traceloop.")) return true;
-    if (v.hasSegment("llm")) {
+    if (v.hasPrefix("llm.")) {
       for (const k of LEGACY_KEYS) if (v.has(k)) return true;
       if (v.hasPrefix("llm.usage.") || v.hasPrefix("llm.request.functions.")) return true;
     }

@@ -3,7 +3,7 @@
  * which attribute keys were consumed (they leave `extras`), which conventions contributed,
  * and `sources` (field path → source id).
  */
-import { keysOf, type Candidate, type Facts } from "../facts/facts";
+import { addKeysOf, bestOf, type Candidate, type Facts } from "../facts/facts";
 import type { Field } from "../facts/precedence";
 import type { ConventionName } from "../model/record";
 
@@ -18,6 +18,10 @@ function sameValue(a: unknown, b: unknown): boolean {
 export class Picker {
   readonly consumed = new Set<string>();
   readonly conventions = new Set<ConventionName>();
+  /**
+   * Field path → source id. Filled by keyed stores, so past ~12 paths V8 keeps it as a slow
+   * dictionary: the record gets a fast copy (see `toCanonicalSpan`).
+   */
   readonly sources: Record<string, string> = {};
 
   constructor(private readonly _facts: Facts) {}
@@ -28,7 +32,7 @@ export class Picker {
   }
 
   private _use(c: Candidate): void {
-    for (const k of keysOf(c)) this.consumed.add(k);
+    addKeysOf(c, this.consumed);
     if (c.convention) this.conventions.add(c.convention);
   }
 
@@ -38,17 +42,17 @@ export class Picker {
    * next to an equal `gen_ai.request.model`). Losers with other values stay in `extras`.
    */
   pick(field: Field, path: string = field): unknown {
-    const c = this._facts.pick(field);
-    if (!c) return undefined;
+    const all = this._facts.candidates(field);
+    if (all.length === 0) return undefined;
+    const c = bestOf(all);
     this._use(c);
     this.sources[path] = c.source;
-    const all = this._facts.candidates(field);
     if (all.length > 1) for (const other of all) if (other !== c && sameValue(other.value, c.value)) this._consumeKeys(other);
     return c.value;
   }
 
   private _consumeKeys(c: Candidate): void {
-    for (const k of keysOf(c)) this.consumed.add(k);
+    addKeysOf(c, this.consumed);
   }
 
   /** The winning value only if it passes `accept`; otherwise the best one that does. */

@@ -19,25 +19,30 @@ import type {
   ToolFacts,
 } from "../model/record";
 import { normalizeFinishReasons } from "../read/finish";
-import { setOwn } from "../read/json";
+import { setOwn, withFastProperties } from "../read/json";
 import { toolCallsOf } from "../read/messages";
 import { normalizeProvider } from "../read/provider";
 import { normalizeToolDefinitions } from "../read/tool-definitions";
-import { asNumber, asString } from "../read/values";
+import { asNumber, asString, hasOwnKeys } from "../read/values";
 import type { Picker } from "./picker";
 
-const PARAMS: ReadonlyArray<keyof LlmParameters & string> = [
-  "temperature",
-  "maxTokens",
-  "topP",
-  "topK",
-  "frequencyPenalty",
-  "presencePenalty",
-  "stop",
-  "seed",
-  "n",
-  "reasoningEffort",
-  "outputType",
+/**
+ * [parameter, its field]. Field names are spelled out rather than built with a template: a
+ * constant string is interned once, while a fresh one is hashed and interned again on every
+ * map look-up and `sources` store.
+ */
+const PARAMS: ReadonlyArray<readonly [keyof LlmParameters & string, Field]> = [
+  ["temperature", "llm.parameters.temperature"],
+  ["maxTokens", "llm.parameters.maxTokens"],
+  ["topP", "llm.parameters.topP"],
+  ["topK", "llm.parameters.topK"],
+  ["frequencyPenalty", "llm.parameters.frequencyPenalty"],
+  ["presencePenalty", "llm.parameters.presencePenalty"],
+  ["stop", "llm.parameters.stop"],
+  ["seed", "llm.parameters.seed"],
+  ["n", "llm.parameters.n"],
+  ["reasoningEffort", "llm.parameters.reasoningEffort"],
+  ["outputType", "llm.parameters.outputType"],
 ];
 
 function isObject(v: unknown): v is Record<string, JsonValue> {
@@ -46,20 +51,36 @@ function isObject(v: unknown): v is Record<string, JsonValue> {
 
 function buildParameters(p: Picker): LlmParameters | undefined {
   const out: LlmParameters = {};
-  for (const name of PARAMS) {
-    const v = p.pick(`llm.parameters.${name}` as Field, `llm.parameters.${name}`);
-    if (v !== undefined) out[name] = v as JsonValue;
+  let count = 0;
+  for (const [name, field] of PARAMS) {
+    const v = p.pick(field);
+    if (v !== undefined) {
+      out[name] = v as JsonValue;
+      count++;
+    }
   }
   // Remaining request parameters, lowest precedence first so higher ones win a clash.
   const extras = p.collect("llm.parameters.extra", "llm.parameters.*").reverse();
   for (const m of extras) {
     if (!isObject(m)) continue;
-    for (const k of Object.keys(m)) if (!(k in out) && k !== "model" && k !== "messages") setOwn(out, k, m[k]);
+    for (const k of Object.keys(m)) {
+      // An own-key check: `in` would also see Object.prototype (`toString`, `__proto__` would be lost).
+      if (!Object.prototype.hasOwnProperty.call(out, k) && k !== "model" && k !== "messages") {
+        setOwn(out, k, m[k]);
+        count++;
+      }
+    }
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return count > 0 ? withFastProperties(out, count) : undefined;
 }
 
 const LLM_TYPES: ReadonlySet<SpanType> = new Set<SpanType>(["LLM", "EMBEDDING"]);
+
+/** True when `llm` holds more than an operation name and the streaming flag. */
+function hasModelFacts(llm: LlmFacts): boolean {
+  for (const k in llm) if (k !== "operation" && k !== "streaming" && Object.prototype.hasOwnProperty.call(llm, k)) return true;
+  return false;
+}
 
 export function buildLlm(p: Picker, type: SpanType): LlmFacts | undefined {
   const llm: LlmFacts = {};
@@ -112,7 +133,7 @@ export function buildLlm(p: Picker, type: SpanType): LlmFacts | undefined {
     p.setSource("llm.streaming", "rule:default");
   }
   // Other spans carry `llm` only when they hold model facts, not just an operation name.
-  if (!LLM_TYPES.has(type) && !Object.keys(llm).some((k) => k !== "operation" && k !== "streaming")) return undefined;
+  if (!LLM_TYPES.has(type) && !hasModelFacts(llm)) return undefined;
   return llm;
 }
 
@@ -130,16 +151,24 @@ export function buildTool(p: Picker): ToolFacts | undefined {
   if (desc) t.description = desc;
   const type = asString(p.pick("tool.type"));
   if (type) t.type = type;
-  return Object.keys(t).length > 0 ? t : undefined;
+  return hasOwnKeys(t) ? t : undefined;
 }
+
+/** [agent key, its field], spelled out like PARAMS. */
+const AGENT_FIELDS: ReadonlyArray<readonly [keyof AgentFacts, Field]> = [
+  ["name", "agent.name"],
+  ["id", "agent.id"],
+  ["description", "agent.description"],
+  ["version", "agent.version"],
+];
 
 export function buildAgent(p: Picker): AgentFacts | undefined {
   const a: AgentFacts = {};
-  for (const k of ["name", "id", "description", "version"] as const) {
-    const v = asString(p.pick(`agent.${k}`));
+  for (const [k, field] of AGENT_FIELDS) {
+    const v = asString(p.pick(field));
     if (v) a[k] = v;
   }
-  return Object.keys(a).length > 0 ? a : undefined;
+  return hasOwnKeys(a) ? a : undefined;
 }
 
 function toDocument(d: unknown): RetrievalDocument | undefined {
@@ -182,9 +211,13 @@ export function buildTags(p: Picker): string[] {
 export function buildMetadata(p: Picker): JsonObject {
   const out: JsonObject = {};
   // Merge lowest precedence first, so the highest-precedence source wins a key clash.
+  let count = 0;
   for (const m of p.collect("metadata").reverse()) {
     if (!isObject(m)) continue;
-    for (const k of Object.keys(m)) setOwn(out, k, m[k]!);
+    for (const k of Object.keys(m)) {
+      setOwn(out, k, m[k]!);
+      count++; // counts a repeated key twice: at worst a needless copy
+    }
   }
-  return out;
+  return withFastProperties(out, count);
 }

@@ -9,10 +9,11 @@ import { Facts } from "../facts/facts";
 import type { CanonicalSpan, ConventionName, JsonObject, SpanType } from "../model/record";
 import { CONVENTION_NAMES } from "../model/record";
 import { CleanContext } from "../read/clean";
-import { setOwn } from "../read/json";
+import { setOwn, withFastProperties } from "../read/json";
 import type { SpanEventLike, SpanInput } from "../read/span-input";
 import { SpanView } from "../read/span-view";
 import { toWellFormed } from "../read/strings";
+import { hasOwnKeys } from "../read/values";
 import { coreFields } from "./core-fields";
 import { extractGenericRules } from "./generic-rules";
 import { DEFAULT_MAX_STRING_LENGTH, type ConvertOptions } from "./options";
@@ -40,7 +41,7 @@ export function toCanonicalSpan(span: SpanInput, options: ConvertOptions = {}): 
     errors["*"] = errorText(e);
   }
   if (clean.truncated.length > 0) record.dropped.truncated = clean.truncated;
-  if (Object.keys(errors).length > 0) record.dropped.errors = errors;
+  if (hasOwnKeys(errors)) record.dropped.errors = errors;
   return record;
 }
 
@@ -72,80 +73,108 @@ function derive(
   }
 
   const p = new Picker(facts);
-  const section = <T>(name: string, build: () => T): T | undefined => {
-    try {
-      return build();
-    } catch (e) {
-      errors[name] = errorText(e);
-      return undefined;
-    }
-  };
-  const type = (section("type", () => p.pick("type")) as SpanType | undefined) ?? (detected ? "CHAIN" : "OTHER");
+  const type = (guard(errors, "type", pickType, p) as SpanType | undefined) ?? (detected ? "CHAIN" : "OTHER");
   record.type = type;
-  const put = <K extends keyof CanonicalSpan>(key: K, value: CanonicalSpan[K] | undefined, cleanIt = true): void => {
-    if (value === undefined) return;
-    record[key] = (cleanIt ? clean.owned(value, key) : value) as CanonicalSpan[K];
-  };
-  if (p.has("llm") || type === "LLM" || type === "EMBEDDING") put("llm", section("llm", () => buildLlm(p, type)));
-  if (p.has("usage")) put("usage", section("usage", () => buildUsage(p, type)), false);
-  if (p.has("cost")) put("cost", section("cost", () => buildCost(p)), false);
-  if (p.has("tool") && type !== "LLM" && type !== "EMBEDDING") put("tool", section("tool", () => buildTool(p)));
-  if (p.has("agent")) put("agent", section("agent", () => buildAgent(p)));
-  if (p.has("retrieval")) put("retrieval", section("retrieval", () => buildRetrieval(p, type)));
-  put("input", section("input", () => p.pick("input")) as CanonicalSpan["input"]);
-  put("output", section("output", () => p.pick("output")) as CanonicalSpan["output"]);
-  section("identity", () => {
-    const session = p.pick("sessionId");
-    const conversation = p.pick("conversationId");
-    const user = p.pick("userId");
-    if (typeof session === "string") record.sessionId = clean.str(session, "sessionId");
-    if (typeof conversation === "string") record.conversationId = clean.str(conversation, "conversationId");
-    if (typeof user === "string") record.userId = clean.str(user, "userId");
-    // Langfuse falls back from session to conversation id and back (CONVENTIONS §8.9).
-    if (!record.sessionId && record.conversationId) {
-      record.sessionId = record.conversationId;
-      p.setSource("sessionId", "rule:conversation-id");
-    } else if (!record.conversationId && record.sessionId && typeof conversation !== "string") {
-      record.conversationId = record.sessionId;
-      p.setSource("conversationId", "rule:session-id");
-    }
-    const rollout = p.pick("rolloutId");
-    const attempt = p.pick("attemptId");
-    if (typeof rollout === "string") record.rolloutId = clean.str(rollout, "rolloutId");
-    if (typeof attempt === "string") record.attemptId = clean.str(attempt, "attemptId");
-  });
-  record.tags = (section("tags", () => buildTags(p)) ?? []).map((t) => clean.str(t, "tags"));
-  record.metadata = clean.owned(section("metadata", () => buildMetadata(p)) ?? {}, "metadata") as JsonObject;
-  section("status", () => buildStatusAndError(p, record, clean));
+  if (p.has("llm") || type === "LLM" || type === "EMBEDDING") record.llm = owned(clean, "llm", guard(errors, "llm", buildLlm, p, type));
+  if (p.has("usage")) record.usage = guard(errors, "usage", buildUsage, p, type);
+  if (p.has("cost")) record.cost = guard(errors, "cost", buildCost, p);
+  if (p.has("tool") && type !== "LLM" && type !== "EMBEDDING") record.tool = owned(clean, "tool", guard(errors, "tool", buildTool, p));
+  if (p.has("agent")) record.agent = owned(clean, "agent", guard(errors, "agent", buildAgent, p));
+  if (p.has("retrieval")) record.retrieval = owned(clean, "retrieval", guard(errors, "retrieval", buildRetrieval, p, type));
+  record.input = owned(clean, "input", guard(errors, "input", pickInput, p));
+  record.output = owned(clean, "output", guard(errors, "output", pickOutput, p));
+  guard(errors, "identity", assignIdentity, p, record, clean);
+  record.tags = (guard(errors, "tags", buildTags, p) ?? []).map((t) => clean.str(t, "tags"));
+  record.metadata = clean.owned(guard(errors, "metadata", buildMetadata, p) ?? {}, "metadata") as JsonObject;
+  guard(errors, "status", buildStatusAndError, p, record, clean);
 
   const conventions: ConventionName[] = [];
   for (const name of CONVENTION_NAMES) if (p.conventions.has(name)) conventions.push(name);
   record.conventions = conventions;
-  record.sources = record.llm === undefined && p.has("llm") ? withoutSection(p.sources, "llm.") : p.sources;
+  // A copy with fast properties: the picker's object is a slow dictionary once it holds more
+  // than ~16 paths (see withFastProperties); ~0.35 µs here saves ~0.7 µs in every stringify.
+  record.sources = record.llm === undefined && p.has("llm") ? withoutSection(p.sources, "llm.") : { ...p.sources };
   record.extras = extrasOf(view, p.consumed, clean);
 }
 
 /**
+ * Runs one record section's builder: a throw degrades only that section, recorded in `errors`.
+ * Builders are module functions with their arguments passed through (no closure per section
+ * and span, which cost ~0.5 KB of garbage per record).
+ */
+function guard<A, B, C, T>(errors: Record<string, string>, name: string, build: (a: A, b: B, c: C) => T, a: A, b?: B, c?: C): T | undefined {
+  try {
+    return build(a, b as B, c as C);
+  } catch (e) {
+    errors[name] = errorText(e);
+    return undefined;
+  }
+}
+
+/** A derived value cleaned for the record (undefined stays undefined). */
+function owned<T>(clean: CleanContext, path: string, value: T | undefined): T | undefined {
+  return value === undefined ? undefined : (clean.owned(value, path) as T);
+}
+
+function pickType(p: Picker): unknown {
+  return p.pick("type");
+}
+function pickInput(p: Picker): CanonicalSpan["input"] {
+  return p.pick("input") as CanonicalSpan["input"];
+}
+function pickOutput(p: Picker): CanonicalSpan["output"] {
+  return p.pick("output") as CanonicalSpan["output"];
+}
+
+/** Session, conversation, user, rollout and attempt ids. */
+function assignIdentity(p: Picker, record: CanonicalSpan, clean: CleanContext): void {
+  const session = p.pick("sessionId");
+  const conversation = p.pick("conversationId");
+  const user = p.pick("userId");
+  if (typeof session === "string") record.sessionId = clean.str(session, "sessionId");
+  if (typeof conversation === "string") record.conversationId = clean.str(conversation, "conversationId");
+  if (typeof user === "string") record.userId = clean.str(user, "userId");
+  // Langfuse falls back from session to conversation id and back (CONVENTIONS §8.9).
+  if (!record.sessionId && record.conversationId) {
+    record.sessionId = record.conversationId;
+    p.setSource("sessionId", "rule:conversation-id");
+  } else if (!record.conversationId && record.sessionId && typeof conversation !== "string") {
+    record.conversationId = record.sessionId;
+    p.setSource("conversationId", "rule:session-id");
+  }
+  const rollout = p.pick("rolloutId");
+  const attempt = p.pick("attemptId");
+  if (typeof rollout === "string") record.rolloutId = clean.str(rollout, "rolloutId");
+  if (typeof attempt === "string") record.attemptId = clean.str(attempt, "attemptId");
+}
+
+/**
  * Provenance only for fields the record has: `llm` facts can be read and then the section left
- * out (an operation name alone on a non-LLM span). Rebuilt rather than `delete`d, which would
- * turn the object into a slow dictionary.
+ * out (an operation name alone on a non-LLM span). Rebuilt rather than `delete`d.
  */
 function withoutSection(sources: Record<string, string>, prefix: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const path of Object.keys(sources)) if (!path.startsWith(prefix)) out[path] = sources[path]!;
-  return out;
+  let count = 0;
+  for (const path of Object.keys(sources)) {
+    if (path.startsWith(prefix)) continue;
+    out[path] = sources[path]!;
+    count++;
+  }
+  return withFastProperties(out, count);
 }
 
 /** Every attribute that no modeled field consumed, key → original value (cleaned). */
 function extrasOf(view: SpanView, consumed: ReadonlySet<string>, clean: CleanContext): JsonObject {
   const out: JsonObject = {};
+  let count = 0;
   for (const k of view.keys) {
     if (consumed.has(k)) continue;
     const v = view.attrs[k];
     if (v === undefined) continue;
-    setOwn(out, toWellFormed(k), clean.value(v, `extras.${k}`));
+    setOwn(out, toWellFormed(k), clean.valueAt(v, "extras.", k));
+    count++;
   }
-  return out;
+  return withFastProperties(out, count);
 }
 
 /** The record of last resort, when even the core fields could not be read. */

@@ -4,18 +4,10 @@
  * absent; `aggregate` marks roll-ups so that summing non-aggregate usage never double counts.
  */
 import type { Cost, SpanType, Usage } from "../model/record";
+import { hasOwnKeys } from "../read/values";
+import { USAGE_COUNT_FIELDS } from "../facts/precedence";
 import type { Picker } from "./picker";
 
-const COUNTS = [
-  "inputTokens",
-  "outputTokens",
-  "totalTokens",
-  "cacheReadTokens",
-  "cacheWriteTokens",
-  "reasoningTokens",
-  "audioInputTokens",
-  "audioOutputTokens",
-] as const;
 
 /** Spans whose usage rolls up their children when they carry any (§8.4 last bullet). */
 const ROLLUP_TYPES: ReadonlySet<SpanType> = new Set<SpanType>(["AGENT", "CHAIN", "WORKFLOW", "TASK"]);
@@ -23,8 +15,8 @@ const ROLLUP_TYPES: ReadonlySet<SpanType> = new Set<SpanType>(["AGENT", "CHAIN",
 export function buildUsage(p: Picker, type: SpanType): Usage | undefined {
   const u: Usage = { aggregate: false };
   let any = false;
-  for (const name of COUNTS) {
-    const v = p.pick(`usage.${name}`);
+  for (const [name, field] of USAGE_COUNT_FIELDS) {
+    const v = p.pick(field);
     if (typeof v === "number") {
       u[name] = v;
       any = true;
@@ -65,5 +57,5 @@ export function buildCost(p: Picker): Cost | undefined {
     c.totalUsd = c.inputUsd + c.outputUsd;
     p.setSource("cost.totalUsd", "rule:input+output");
   }
-  return Object.keys(c).length > 0 ? c : undefined;
+  return hasOwnKeys(c) ? c : undefined;
 }

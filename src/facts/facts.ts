@@ -5,7 +5,7 @@
  */
 import type { ConventionName } from "../model/record";
 import { isMeaningful } from "../read/values";
-import { rankOf, type Field } from "./precedence";
+import { PRECEDENCE, rankOf, type Field } from "./precedence";
 
 export interface Candidate {
   readonly field: Field;
@@ -14,7 +14,7 @@ export interface Candidate {
   readonly source: string;
   /**
    * Attribute keys this value was read from: removed from `extras` when it is used. Undefined
-   * means the default derived from `source` (see `keysOf`), saving an array per candidate.
+   * means the default derived from `source` (see `defaultKeyOf`), saving an array per candidate.
    */
   readonly keys: readonly string[] | undefined;
   readonly convention: ConventionName | undefined;
@@ -28,10 +28,46 @@ function better(a: Candidate, b: Candidate): boolean {
   return ra < rb || (ra === rb && a.seq < b.seq);
 }
 
+/**
+ * Per field: its slot in `Facts`' candidate array and the bit of its section (first path
+ * segment: `llm`, `usage`, …). A dense array and a bit mask per conversion replace a Map and a
+ * Set that grew on every span (~1.5 KB of garbage per LLM span, the sections' key slices too).
+ */
+const FIELD_INFO = new Map<Field, { readonly index: number; readonly sectionBit: number }>();
+const SECTION_BITS = new Map<string, number>();
+for (const field of Object.keys(PRECEDENCE) as Field[]) {
+  const dot = field.indexOf(".");
+  const section = dot < 0 ? field : field.slice(0, dot);
+  let bit = SECTION_BITS.get(section);
+  if (bit === undefined) {
+    bit = 2 ** SECTION_BITS.size;
+    SECTION_BITS.set(section, bit);
+  }
+  FIELD_INFO.set(field, { index: FIELD_INFO.size, sectionBit: bit });
+}
+// Bits are combined with `|`, which works on 32-bit integers.
+if (SECTION_BITS.size > 31) throw new Error("facts: more than 31 record sections");
+
+function infoOf(field: Field): { readonly index: number; readonly sectionBit: number } {
+  const info = FIELD_INFO.get(field);
+  if (info === undefined) throw new Error(`facts: unknown field ${String(field)}`);
+  return info;
+}
+
+const NONE: readonly Candidate[] = [];
+
+/** The winning candidate of a non-empty candidate list (see `better`). */
+export function bestOf(list: readonly Candidate[]): Candidate {
+  let best = list[0]!;
+  for (let i = 1; i < list.length; i++) if (better(list[i]!, best)) best = list[i]!;
+  return best;
+}
+
 export class Facts {
-  private readonly _byField = new Map<Field, Candidate[]>();
-  /** First path segments of the fields with candidates (`llm`, `usage`, `tool`, …). */
-  private readonly _sections = new Set<string>();
+  /** Candidates by field index (see FIELD_INFO); created on the first `add`. */
+  private _byField: Array<Candidate[] | undefined> | undefined;
+  /** Bits of the sections with candidates. */
+  private _sections = 0;
   private _seq = 0;
   /** The convention whose mapper is adding candidates now. */
   current: ConventionName | undefined;
@@ -51,51 +87,69 @@ export class Facts {
       convention: this.current,
       seq: this._seq++,
     };
-    const list = this._byField.get(field);
+    const info = infoOf(field);
+    const byField = (this._byField ??= new Array<Candidate[] | undefined>(FIELD_INFO.size));
+    const list = byField[info.index];
     if (list) list.push(c);
     else {
-      this._byField.set(field, [c]);
-      const dot = field.indexOf(".");
-      this._sections.add(dot < 0 ? field : field.slice(0, dot));
+      byField[info.index] = [c];
+      this._sections |= info.sectionBit;
     }
   }
 
   /** True when some field of the section (`llm`, `usage`, `cost`, …) has a candidate. */
   hasSection(section: string): boolean {
-    return this._sections.has(section);
+    const bit = SECTION_BITS.get(section);
+    return bit !== undefined && (this._sections & bit) !== 0;
   }
 
-  /** The winning candidate for a picked field. */
-  pick(field: Field): Candidate | undefined {
-    const list = this._byField.get(field);
-    if (!list) return undefined;
-    let best = list[0]!;
-    for (let i = 1; i < list.length; i++) if (better(list[i]!, best)) best = list[i]!;
-    return best;
+  private _list(field: Field): Candidate[] | undefined {
+    return this._byField?.[infoOf(field).index];
   }
 
   /** Every candidate of a field, unordered (cheap). */
   candidates(field: Field): readonly Candidate[] {
-    return this._byField.get(field) ?? [];
+    return this._list(field) ?? NONE;
   }
 
   /** Every candidate of a field, best first. */
   all(field: Field): Candidate[] {
-    const list = this._byField.get(field);
+    const list = this._list(field);
     if (!list) return [];
     if (list.length === 1) return list;
-    return [...list].sort((a, b) => rankOf(a.field, a.source) - rankOf(b.field, b.source) || a.seq - b.seq);
+    // Lists are short (a few candidates): an insertion sort allocates nothing beyond the copy.
+    // The order (rank, then seq) is total, so any correct sort gives the same result.
+    const out = list.slice();
+    for (let i = 1; i < out.length; i++) {
+      const c = out[i]!;
+      let j = i - 1;
+      while (j >= 0 && better(c, out[j]!)) {
+        out[j + 1] = out[j]!;
+        j--;
+      }
+      out[j + 1] = c;
+    }
+    return out;
   }
 }
 
 /**
- * The attribute keys a candidate consumes: its explicit keys, else its source when that is an
- * attribute key (`key#field` consumes `key`; rules, events and resource sources consume none).
+ * The attribute key a candidate consumes by default (no explicit `keys`): its source when that
+ * is an attribute key (`key#field` consumes `key`; rules, events and resource sources consume
+ * none).
  */
-export function keysOf(c: Candidate): readonly string[] {
-  if (c.keys !== undefined) return c.keys;
-  const s = c.source;
-  if (s.startsWith("rule:") || s.startsWith("event:") || s.startsWith("log:") || s.startsWith("resource:")) return [];
-  const hash = s.indexOf("#");
-  return [hash >= 0 ? s.slice(0, hash) : s];
+export function defaultKeyOf(source: string): string | undefined {
+  if (source.startsWith("rule:") || source.startsWith("event:") || source.startsWith("log:") || source.startsWith("resource:")) return undefined;
+  const hash = source.indexOf("#");
+  return hash >= 0 ? source.slice(0, hash) : source;
+}
+
+/** Adds the attribute keys a candidate consumes to `out` (its explicit keys, else `defaultKeyOf`). */
+export function addKeysOf(c: Candidate, out: Set<string>): void {
+  if (c.keys !== undefined) {
+    for (const k of c.keys) out.add(k);
+    return;
+  }
+  const k = defaultKeyOf(c.source);
+  if (k !== undefined) out.add(k);
 }

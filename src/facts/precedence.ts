@@ -488,6 +488,18 @@ const P = {
 export type Field = keyof typeof P;
 export const PRECEDENCE: { readonly [F in Field]: readonly string[] } = P;
 
+/** Every usage count, with its field (spelled out: a constant string is hashed once, a template on every span). */
+export const USAGE_COUNT_FIELDS = [
+  ["inputTokens", "usage.inputTokens"],
+  ["outputTokens", "usage.outputTokens"],
+  ["totalTokens", "usage.totalTokens"],
+  ["cacheReadTokens", "usage.cacheReadTokens"],
+  ["cacheWriteTokens", "usage.cacheWriteTokens"],
+  ["reasoningTokens", "usage.reasoningTokens"],
+  ["audioInputTokens", "usage.audioInputTokens"],
+  ["audioOutputTokens", "usage.audioOutputTokens"],
+] as const satisfies ReadonlyArray<readonly [string, Field]>;
+
 
 const RANKS = new Map<Field, Map<string, number>>();
 for (const f of Object.keys(P) as Field[]) {

@@ -4,7 +4,7 @@
  * depth-checked before parsing (see json.ts).
  */
 import type { JsonObject, JsonValue } from "../model/record";
-import { setOwn } from "./json";
+import { setOwn, withFastProperties } from "./json";
 import { isWellFormedString, toWellFormed, truncate, TRUNCATION_MARK } from "./strings";
 
 /** Tracks what cleaning cut, by record path. */
@@ -68,15 +68,26 @@ export class CleanContext {
     return null;
   }
 
+  /**
+   * `value(v, prefix + key)`, building that path string only when it can be used: a string that
+   * fits (the common case) needs none, which saves a string per attribute.
+   */
+  valueAt(v: unknown, prefix: string, key: string): JsonValue {
+    if (typeof v === "string" && v.length <= this.maxStringLength) return toWellFormed(v);
+    return this.value(v, prefix + key);
+  }
+
   /** An attribute map → a plain JSON object (values cleaned). */
   attributes(attrs: Readonly<Record<string, unknown>> | undefined, path: string): JsonObject {
     const out: JsonObject = {};
     if (!attrs) return out;
-    for (const k of Object.keys(attrs)) {
+    const prefix = path + ".";
+    const keys = Object.keys(attrs);
+    for (const k of keys) {
       const v = attrs[k];
       if (v === undefined) continue;
-      setOwn(out, toWellFormed(k), this.value(v, `${path}.${k}`));
+      setOwn(out, toWellFormed(k), this.valueAt(v, prefix, k));
     }
-    return out;
+    return withFastProperties(out, keys.length);
   }
 }

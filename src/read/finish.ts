@@ -22,6 +22,7 @@ export function normalizeFinishReason(v: unknown): string | undefined {
 }
 
 export function normalizeFinishReasons(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined; // the usual case (key absent): no arrays
   const list = Array.isArray(v) ? v : [v];
   const out: string[] = [];
   for (const x of list) {

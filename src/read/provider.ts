@@ -85,7 +85,14 @@ export function providerFromHost(host: unknown): string | undefined {
   let h = host.toLowerCase();
   const scheme = h.indexOf("://");
   if (scheme >= 0) h = h.slice(scheme + 3);
-  h = h.split(/[/:]/, 1)[0] ?? "";
+  // Host part: up to the first `/` or `:` (a loop, not `split(/[/:]/)`, which allocates per span).
+  for (let i = 0; i < h.length; i++) {
+    const c = h.charCodeAt(i);
+    if (c === 47 || c === 58) {
+      h = h.slice(0, i);
+      break;
+    }
+  }
   if (h === "api.openai.com") return "openai";
   if (h === "api.anthropic.com") return "anthropic";
   if (h.endsWith(".openai.azure.com")) return "azure_openai";

@@ -21,16 +21,63 @@ import {
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
-/** First segment of a prefix (`"gen_ai"` of `"gen_ai.usage."`), memoized: prefixes are constants. */
-const HEADS = new Map<string, string | undefined>();
-function headOf(prefix: string): string | undefined {
-  let head = HEADS.get(prefix);
-  if (head === undefined && !HEADS.has(prefix)) {
-    const dot = prefix.indexOf(".");
-    head = dot > 0 ? prefix.slice(0, dot) : undefined;
-    if (HEADS.size < 4096) HEADS.set(prefix, head);
+/**
+ * Dot-terminated prefixes are indexed up to this many segments (`a.b.c.` has three) and this
+ * length; deeper or longer prefixes are answered by a scan. Every prefix the mappers ask for
+ * fits, and the bounds keep a hostile key (thousands of dots) from costing quadratic time.
+ */
+const MAX_INDEXED_DOTS = 4;
+const MAX_INDEXED_LENGTH = 96;
+/**
+ * Memo bounds: attribute keys repeat from span to span; hostile ones (endless distinct or huge
+ * keys) must not grow the memos, so past these sizes prefixes are computed without memoizing.
+ */
+const MAX_MEMO = 8192;
+const MAX_MEMO_KEY_LENGTH = 256;
+
+/**
+ * The indexed prefixes of one key (`gen_ai.`, `gen_ai.usage.` of `gen_ai.usage.input_tokens`).
+ * Memoized across spans, so a span's index costs one map look-up per key and no new strings.
+ * Keys with the same deepest prefix share one list (`gen_ai.usage.input_tokens` and
+ * `gen_ai.usage.output_tokens`), so the index can skip a key whose list it has just added.
+ */
+const KEY_PREFIXES = new Map<string, readonly string[]>();
+const SHARED_PREFIXES = new Map<string, readonly string[]>();
+const NO_PREFIXES: readonly string[] = [];
+function prefixesOf(key: string): readonly string[] {
+  let out = KEY_PREFIXES.get(key);
+  if (out !== undefined) return out;
+  const list: string[] = [];
+  for (let dot = key.indexOf("."); dot >= 0 && dot < MAX_INDEXED_LENGTH && list.length < MAX_INDEXED_DOTS; dot = key.indexOf(".", dot + 1)) {
+    list.push(key.slice(0, dot + 1));
   }
-  return head;
+  const deepest = list[list.length - 1];
+  out = deepest === undefined ? NO_PREFIXES : SHARED_PREFIXES.get(deepest) ?? list;
+  if (deepest !== undefined && out === list && SHARED_PREFIXES.size < MAX_MEMO) SHARED_PREFIXES.set(deepest, list);
+  if (KEY_PREFIXES.size < MAX_MEMO && key.length <= MAX_MEMO_KEY_LENGTH) KEY_PREFIXES.set(key, out);
+  return out;
+}
+
+/** True when `prefix` is a dot-terminated prefix within the indexed bounds. */
+function isIndexable(prefix: string): boolean {
+  if (prefix.length === 0 || prefix.length > MAX_INDEXED_LENGTH || prefix.charCodeAt(prefix.length - 1) !== 46) return false;
+  let dots = 0;
+  for (let i = 0; i < prefix.length; i++) if (prefix.charCodeAt(i) === 46) dots++;
+  return dots <= MAX_INDEXED_DOTS;
+}
+/**
+ * Per queried prefix (code constants, memoized): its first segment with the dot (`"llm."` of
+ * `"llm.input_messages"`; undefined without a dot) and whether it is indexable.
+ */
+const PREFIX_INFO = new Map<string, { head: string | undefined; indexable: boolean }>();
+function prefixInfo(prefix: string): { head: string | undefined; indexable: boolean } {
+  let info = PREFIX_INFO.get(prefix);
+  if (info === undefined) {
+    const dot = prefix.indexOf(".");
+    info = { head: dot >= 0 ? prefix.slice(0, dot + 1) : undefined, indexable: isIndexable(prefix) };
+    if (PREFIX_INFO.size < MAX_MEMO && prefix.length <= MAX_MEMO_KEY_LENGTH) PREFIX_INFO.set(prefix, info);
+  }
+  return info;
 }
 
 export class SpanView {
@@ -45,7 +92,8 @@ export class SpanView {
   readonly resource: Readonly<Record<string, unknown>>;
   /** Span start in epoch milliseconds (fractional), or undefined when the start time is unusable. */
   readonly startTimeMs: number | undefined;
-  private readonly _trees = new Map<string, FlatTree | undefined>();
+  /** Caches, created on first use: most spans need neither. */
+  private _trees: Map<string, FlatTree | undefined> | undefined;
 
   constructor(span: SpanInput, logEvents: readonly SpanEventLike[] = []) {
     const attrs = span.attributes && typeof span.attributes === "object" ? span.attributes : EMPTY;
@@ -107,34 +155,35 @@ export class SpanView {
     return this.str(key)?.toLowerCase();
   }
 
-  private _heads: Set<string> | undefined;
-  private readonly _prefixCache = new Map<string, boolean>();
+  private _prefixes: Set<string> | undefined;
+  private _prefixCache: Map<string, boolean> | undefined;
 
-  /** First segment of every dotted key (`gen_ai` of `gen_ai.x`, …), built once per span. */
-  private _firstSegments(): Set<string> {
-    if (this._heads) return this._heads;
-    const heads = new Set<string>();
+  /** Every indexed dot-terminated prefix of every key (see `prefixesOf`), built once per span. */
+  private _prefixSet(): Set<string> {
+    if (this._prefixes) return this._prefixes;
+    const set = new Set<string>();
+    let last: readonly string[] | undefined;
     for (const k of this.keys) {
-      const dot = k.indexOf(".");
-      if (dot > 0) heads.add(k.slice(0, dot));
+      const prefixes = prefixesOf(k);
+      if (prefixes === last) continue; // a shared list, added for the key before
+      last = prefixes;
+      for (const p of prefixes) set.add(p);
     }
-    return (this._heads = heads);
-  }
-
-  /** True when some dotted key has `segment` as its first segment (`"llm"` for `llm.x`). O(1). */
-  hasSegment(segment: string): boolean {
-    return this._firstSegments().has(segment);
+    return (this._prefixes = set);
   }
 
   /**
-   * True when some attribute key starts with `prefix`. A prefix whose first segment no key has
-   * is answered from the first-segment set; others by one scan, cached per prefix.
+   * True when some attribute key starts with `prefix`. A dot-terminated prefix (`"gen_ai.usage."`)
+   * is one set look-up; others (`"llm.input_messages"`) one scan, skipped when no key has their
+   * first segment, and cached per prefix.
    */
   hasPrefix(prefix: string): boolean {
-    const head = headOf(prefix);
-    if (head !== undefined && !this._firstSegments().has(head)) return false;
-    if (head !== undefined && head.length === prefix.length - 1) return true; // `"llm."`: some key is `llm.<more>`
-    let found = this._prefixCache.get(prefix);
+    const info = prefixInfo(prefix);
+    const set = this._prefixSet();
+    if (info.indexable) return set.has(prefix);
+    if (info.head !== undefined && info.head.length <= MAX_INDEXED_LENGTH && !set.has(info.head)) return false;
+    const cache = (this._prefixCache ??= new Map<string, boolean>());
+    let found = cache.get(prefix);
     if (found === undefined) {
       found = false;
       for (const k of this.keys) {
@@ -143,17 +192,24 @@ export class SpanView {
           break;
         }
       }
-      this._prefixCache.set(prefix, found);
+      cache.set(prefix, found);
     }
     return found;
   }
 
-  /** Map-style prefix (§7.7): `[subKey, fullKey]` for every key under `prefix + "."`. */
-  prefixed(prefix: string): Array<[string, string]> {
-    const head = prefix + ".";
+  /**
+   * Map-style prefix (§7.7): `[subKey, fullKey]` for every key under `prefix + "."`, except the
+   * full keys in `except` (keys the caller reads on their own).
+   */
+  prefixed(prefix: string, except?: ReadonlySet<string>): Array<[string, string]> {
     const out: Array<[string, string]> = [];
+    const n = prefix.length;
     for (const k of this.keys) {
-      if (k.length > head.length && k.startsWith(head) && isMeaningful(this.attrs[k])) out.push([k.slice(head.length), k]);
+      // `k` starts with `prefix + "."`, tested without building that string; the dot first, as
+      // a cheap test that rejects most keys.
+      if (k.length > n + 1 && k.charCodeAt(n) === 46 && k.startsWith(prefix) && !except?.has(k) && isMeaningful(this.attrs[k])) {
+        out.push([k.slice(n + 1), k]);
+      }
     }
     return out;
   }
@@ -161,8 +217,9 @@ export class SpanView {
   /** Unflattened tree of `prefix.N.…` keys (cached), with the full keys it read. */
   tree(prefix: string): { tree: FlatTree; keys: string[] } | undefined {
     const consumed = new Set<string>();
-    if (!this._trees.has(prefix)) this._trees.set(prefix, unflattenPrefix(this.attrs, this.keys, prefix, consumed));
-    const tree = this._trees.get(prefix);
+    const trees = (this._trees ??= new Map<string, FlatTree | undefined>());
+    if (!trees.has(prefix)) trees.set(prefix, unflattenPrefix(this.attrs, this.keys, prefix, consumed));
+    const tree = trees.get(prefix);
     if (!tree) return undefined;
     const head = prefix + ".";
     return { tree, keys: consumed.size > 0 ? [...consumed] : this.keys.filter((k) => k.startsWith(head)) };

@@ -17,6 +17,12 @@ export function isMeaningful(v: unknown): boolean {
   return true;
 }
 
+/** True when `o` has an own enumerable key; unlike `Object.keys(o).length`, allocates nothing. */
+export function hasOwnKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}
+
 /** Unwraps OTLP-JSON AnyValue shapes (`{"intValue":"12"}`, `{"doubleValue":1.5}`, …). */
 function unwrapAnyValue(v: unknown): unknown {
   if (v && typeof v === "object" && !Array.isArray(v)) {
@@ -76,6 +82,7 @@ export function asBoolean(v: unknown): boolean | undefined {
  * single string (CONVENTIONS.md §8.9 tags).
  */
 export function asStringList(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined; // the usual case (key absent): no array
   v = maybeJson(v);
   let out: string[] = [];
   if (Array.isArray(v)) {

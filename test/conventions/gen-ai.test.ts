@@ -55,6 +55,21 @@ describe("gen_ai convention", () => {
     expect(r.sources["llm.provider"]).toBe("gen_ai.provider.name");
   });
 
+  it("keeps unmodeled request parameters, a `__proto__` one as plain data", () => {
+    const r = toCanonicalSpan(
+      makeSpan({
+        name: "chat m",
+        attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "m", "gen_ai.request.__proto__": "x", "gen_ai.request.toString": "y", "gen_ai.request.logprobs": true },
+      }),
+    );
+    const params = r.llm?.parameters as Record<string, unknown>;
+    expect(Object.getPrototypeOf(params)).toBe(Object.prototype);
+    expect(Object.keys(params).sort()).toEqual(["__proto__", "logprobs", "toString"]);
+    expect(Object.getOwnPropertyDescriptor(params, "__proto__")?.value).toBe("x");
+    expect(JSON.parse(JSON.stringify(r)).llm.parameters).toEqual(JSON.parse('{"__proto__":"x","toString":"y","logprobs":true}'));
+    expect(({} as Record<string, unknown>).logprobs).toBeUndefined();
+  });
+
   it("reads message span events of the 1.28 era and operation details", () => {
     const r = toCanonicalSpan(
       makeSpan({
