@@ -10,6 +10,7 @@ import type { CanonicalSpan } from "../model/record";
 import type { Encoded, EncodeResult, SinkResult, SpanSink } from "../sinks/sink";
 import { logger } from "../internal/diag";
 import { safeUnref, withTimeout } from "../internal/timers";
+import { FileSink } from "../sinks/file-sink";
 import { Fifo } from "./queue";
 import type { StatsRecorder } from "./stats";
 
@@ -58,6 +59,8 @@ export class SinkLane {
   private _waiters: Array<{ target: number; resolve: () => void }> = [];
   /** True when the sink encodes records on arrival (`encode` + `writeEncoded`). */
   private readonly _encodes: boolean;
+  /** True when its encodings are text the offload worker can take from the app thread (the file sink's lines). */
+  readonly encodesText: boolean;
   /** Records ever accepted into the backlog. */
   accepted = 0;
   /** Records whose fate is decided (exported or dropped). */
@@ -72,6 +75,7 @@ export class SinkLane {
     private readonly _stats: StatsRecorder,
   ) {
     this._encodes = typeof sink.encode === "function" && typeof sink.writeEncoded === "function";
+    this.encodesText = this._encodes && sink instanceof FileSink;
   }
 
   /** Records waiting, including a write in flight. */
@@ -81,16 +85,39 @@ export class SinkLane {
 
   /** Adds a record; drops it (newest) when the backlog is full. */
   offer(record: CanonicalSpan, bytes: number): void {
+    if (!this._hasRoom()) return;
+    const entry = this._encodes ? this._encode(record, bytes) : { value: record, bytes };
+    if (entry) this._push(entry);
+  }
+
+  /**
+   * Adds a record already in this sink's encoding (`encode` ran elsewhere: the offload worker
+   * receives lines the app thread encoded). Only for a sink that encodes.
+   */
+  offerEncoded(value: unknown, bytes: number): void {
+    if (!this._encodes) {
+      this._reject(`sink_error:${this.name}`, "an encoded record for a sink that does not encode");
+      return;
+    }
+    // The entry is the `Encoded` form writeEncoded receives.
+    const entry: Encoded<unknown> & Entry = { ok: true, value, bytes };
+    if (this._hasRoom()) this._push(entry);
+  }
+
+  /** False (counted) when the lane is closed or its backlog is full by count. */
+  private _hasRoom(): boolean {
     if (this._closed) {
       this._reject(`sink_closed:${this.name}`);
-      return;
+      return false;
     }
     if (this._backlog.length >= this._limits.maxCount) {
       this._reject(`sink_backlog_full:${this.name}`);
-      return;
+      return false;
     }
-    const entry = this._encodes ? this._encode(record, bytes) : { value: record, bytes };
-    if (!entry) return;
+    return true;
+  }
+
+  private _push(entry: Entry): void {
     // A single entry larger than the whole budget still gets into an empty backlog.
     if (this._bytes + entry.bytes > this._limits.maxBytes && this._backlog.length > 0) {
       this._reject(`sink_backlog_full:${this.name}`);
@@ -100,6 +127,14 @@ export class SinkLane {
     this._bytes += entry.bytes;
     this.accepted++;
     if (this._backlog.length >= this._limits.batchSize) this._next();
+  }
+
+  /**
+   * The sink's encoding of `record` without queueing it (the app thread encodes for the offload
+   * worker's lanes); `undefined` when the sink does not encode, or refused the record (counted).
+   */
+  encodeOnly(record: CanonicalSpan, estimate: number): Entry | undefined {
+    return this._encodes ? this._encode(record, estimate) : undefined;
   }
 
   /** The sink's encoding of `record` (sized `estimate` unless the sink says), or `undefined` when it refused it (counted). */

@@ -191,3 +191,29 @@ function walkObject(obj: object, depth: number, state: WalkState): Record<string
   }
   return out;
 }
+
+/**
+ * The `sequenceId` of a line encoded before its number was known. The record is encoded with
+ * this 16-digit placeholder, as long as any real id (< 2^53): numbering only shortens the line,
+ * so it never outgrows a line-length cap it passed. The fields before `sequenceId` (ids, name,
+ * kind, type, status, error, times) have no keys from span data, and a quote inside a JSON
+ * string is escaped, so the first occurrence of the placeholder text is that field.
+ */
+export const SEQUENCE_PLACEHOLDER = 1_000_000_000_000_000;
+const PLACEHOLDER_TEXT = `,"sequenceId":${SEQUENCE_PLACEHOLDER},`;
+
+/** True when `line` holds the placeholder `sequenceId`. */
+export function hasSequencePlaceholder(line: string): boolean {
+  return line.indexOf(PLACEHOLDER_TEXT) !== -1;
+}
+
+/**
+ * `line` with its placeholder `sequenceId` replaced by `n`, and how many characters shorter
+ * it got (ASCII: as many UTF-8 bytes); `undefined` when it has no placeholder.
+ */
+export function withSequenceId(line: string, n: number): { line: string; shorter: number } | undefined {
+  const at = line.indexOf(PLACEHOLDER_TEXT);
+  if (at === -1) return undefined;
+  const field = `,"sequenceId":${n},`;
+  return { line: line.slice(0, at) + field + line.slice(at + PLACEHOLDER_TEXT.length), shorter: PLACEHOLDER_TEXT.length - field.length };
+}

@@ -1,6 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import fc from "fast-check";
-import { encodeLine, encodeRecord, toSafeJson, tryEncodeRecord, MAX_ENCODE_DEPTH } from "../../src/serialize/jsonl";
+import { encodeLine, encodeRecord, hasSequencePlaceholder, SEQUENCE_PLACEHOLDER, toSafeJson, tryEncodeRecord, withSequenceId, MAX_ENCODE_DEPTH } from "../../src/serialize/jsonl";
 import { toCanonicalSpan } from "../../src/convert/to-canonical";
 import { makeSpan } from "../helpers/spans";
 
@@ -145,5 +145,30 @@ describe("encodeRecord / encodeLine", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("sequenceId placeholder (lines the app thread encodes for the offload worker)", () => {
+  it("numbers the record's own field, never look-alike text from span data, and reports how much shorter the line got", () => {
+    const bait = ',"sequenceId":1000000000000000,';
+    const r = toCanonicalSpan(makeSpan({ name: bait, status: { code: 2, message: bait }, attributes: { [bait]: bait } }));
+    r.sequenceId = SEQUENCE_PLACEHOLDER;
+    const line = encodeRecord(r);
+    expect(hasSequencePlaceholder(line)).toBe(true);
+    const out = withSequenceId(line, 42)!;
+    expect(out.shorter).toBe(14); // 16 digits became 2
+    const parsed = JSON.parse(out.line);
+    expect(parsed.sequenceId).toBe(42);
+    expect(parsed.name).toBe(bait);
+    expect(parsed.status.message).toBe(bait);
+    expect(parsed.extras[bait]).toBe(bait);
+    r.sequenceId = 42;
+    expect(out.line).toBe(encodeRecord(r)); // byte-identical to encoding with the number
+  });
+
+  it("has no answer for a line without the placeholder", () => {
+    const r = toCanonicalSpan(makeSpan({ name: "x" }));
+    r.sequenceId = 7;
+    expect(withSequenceId(encodeRecord(r), 8)).toBeUndefined();
   });
 });

@@ -45,7 +45,10 @@ export class Batch {
       if (convertHere) {
         const record = this._pipeline.toRecord(item.span, facts);
         if (!record) return; // counted by the pipeline
-        this.snaps.push({ converted: record, bytes: item.bytes });
+        // Lines when every sink takes text (a string crosses threads far cheaper than a record).
+        const encoded = this._pipeline.encodeHere(record, item.bytes);
+        if (encoded === null) return; // dropped, counted
+        this.snaps.push(encoded ? { encoded } : { converted: record, bytes: item.bytes });
       } else {
         this.snaps.push(this._writer.snapshot(item.span, facts, item.bytes));
       }
@@ -63,7 +66,8 @@ export class Batch {
   buildInThread(): void {
     for (let i = 0; i < this.items.length; i++) {
       const entry = this.snaps[i]!;
-      if ("converted" in entry) this._pipeline.deliver(entry.converted, entry.bytes);
+      if ("encoded" in entry) this._pipeline.deliverEncoded(entry.encoded);
+      else if ("converted" in entry) this._pipeline.deliver(entry.converted, entry.bytes);
       else this._pipeline.build(this.items[i]!.span, this.facts[i]!, this.items[i]!.bytes);
     }
   }
@@ -74,14 +78,14 @@ export class Batch {
     const msg: BatchMessage = { t: "batch", n, spans: this.snaps };
     if (resources) msg.resources = resources;
     try {
-      link.post(msg);
+      link.postBatch(msg);
       return true;
     } catch {
       // Something in the span data cannot be cloned (a function, a proxy…): send a plain copy.
       try {
         msg.spans = toCloneable(this.snaps) as BatchEntry[];
         if (resources) msg.resources = toCloneable(resources) as Array<[number, ResourceSnapshot]>;
-        link.post(msg);
+        link.postBatch(msg);
         return true;
       } catch (e) {
         this._pipeline.stats.drop("convert_error", this.snaps.length, `offload: ${errorText(e)}`);

@@ -75,7 +75,7 @@ export class OffloadHost implements RecordEngine {
     private readonly _pipeline: RecordPipeline,
     private readonly _settings: ProcessorSettings,
     entry: string,
-    init: Omit<WorkerInit, "shared" | "exitPort">,
+    init: Omit<WorkerInit, "shared" | "exitPort" | "batchPort">,
   ) {
     this._link = new WorkerLink(entry, init, { message: (m) => this._onMessage(m), failed: (why) => this._fail(why) });
   }
@@ -157,7 +157,7 @@ export class OffloadHost implements RecordEngine {
       const acked = new Promise<void>((resolve) => this._flushWaiters.set(id, resolve));
       this._link.hold();
       try {
-        this._link.post({ t: "flush", id });
+        this._link.post({ t: "flush", id, batch: this._sent.posted });
         await withTimeout(acked, this._settings.forceFlushTimeoutMillis, () => undefined);
       } catch (e) {
         log.debug(`offload flush failed: ${errorText(e)}`);

@@ -2,7 +2,8 @@
  * The messages between the processor (app thread) and its offload worker, and the layout of
  * the memory they share. Everything here crosses threads by structured clone: plain data only.
  *
- * App thread → worker (on the worker's `parentPort`, handled in order):
+ * App thread → worker (batches on the batch port, pulled one at a time after a `batches`
+ * doorbell; everything else on the worker's `parentPort`, handled in order):
  * - `batch`: span snapshots to convert (or records the app thread converted while the worker
  *   was behind) and deliver; the worker answers `ack` once converted
  *   (records in its sink lanes) and `written` once every lane settled them;
@@ -39,6 +40,12 @@ export interface WorkerInit {
   shared: SharedArrayBuffer;
   /** Transferred; the app thread reads it synchronously (`receiveMessageOnPort`) at exit. */
   exitPort: import("node:worker_threads").MessagePort;
+  /**
+   * Transferred; carries the {@link BatchMessage}s. The worker pulls them one at a time
+   * (`receiveMessageOnPort`) as it is ready for the next, so batches waiting for it stay
+   * serialized outside its heap instead of being copied by every young-generation GC.
+   */
+  batchPort: import("node:worker_threads").MessagePort;
 }
 
 /** Size of the shared memory. */
@@ -62,6 +69,8 @@ export interface BatchMessage {
 export interface FlushMessage {
   t: "flush";
   id: number;
+  /** The last batch posted before the flush: the worker flushes once it converted it. */
+  batch: number;
 }
 export interface ShutdownMessage {
   t: "shutdown";
@@ -74,7 +83,11 @@ export interface ExitMessage {
   /** How long the worker may wait for writes in flight before it writes the rest synchronously. */
   timeoutMs: number;
 }
-export type ToWorker = BatchMessage | FlushMessage | ShutdownMessage | ExitMessage;
+/** Batches are waiting on the batch port (a doorbell: the batches themselves travel there). */
+export interface BatchesMessage {
+  t: "batches";
+}
+export type ToWorker = BatchesMessage | FlushMessage | ShutdownMessage | ExitMessage;
 
 /** The worker's `sequenceId` counters, cheaply: enough to stay strictly increasing after a crash. */
 export interface SequenceMark {

@@ -8,6 +8,7 @@
  */
 import type { CanonicalSpan } from "../../model/record";
 import type { HrTimeLike, ScopeLike, SpanContextLike, SpanEventLike, SpanInput } from "../../read/span-input";
+import type { EncodedRecord } from "../pipeline";
 import { NO_FACTS, type SpanFacts } from "../span-facts";
 
 /** A Resource as the converter reads it. */
@@ -49,8 +50,16 @@ export interface ConvertedSpan {
   bytes: number;
 }
 
+/**
+ * A span the app thread converted, redacted and encoded itself (the worker was behind and every
+ * sink takes text): each lane's line with a placeholder `sequenceId`, which the worker numbers.
+ */
+export interface EncodedSpan {
+  encoded: EncodedRecord;
+}
+
 /** What a batch carries for one span. */
-export type BatchEntry = SpanSnapshot | ConvertedSpan;
+export type BatchEntry = SpanSnapshot | ConvertedSpan | EncodedSpan;
 
 /** Most resources sent once and cached by id; later ones travel with each span (bounds both maps). */
 export const MAX_SHARED_RESOURCES = 256;

@@ -10,6 +10,7 @@ import {
   SHARED_BYTES,
   SHARED_EXIT_DONE,
   SHARED_WRITTEN_SPANS_OFFSET,
+  type BatchMessage,
   type ExitReport,
   type FromWorker,
   type ToWorker,
@@ -32,19 +33,23 @@ export class WorkerLink {
   private readonly _ints: Int32Array;
   private readonly _spansWritten: BigInt64Array;
   private readonly _exitPort: MessagePort;
+  private readonly _batchPort: MessagePort;
   private _holds = 0;
   private _done = false;
 
   /** Starts the worker; throws when it cannot (the caller stays in-thread). */
-  constructor(entry: string, init: Omit<WorkerInit, "shared" | "exitPort">, events: LinkEvents) {
+  constructor(entry: string, init: Omit<WorkerInit, "shared" | "exitPort" | "batchPort">, events: LinkEvents) {
     const shared = new SharedArrayBuffer(SHARED_BYTES);
     this._ints = new Int32Array(shared, 0, 2);
     this._spansWritten = new BigInt64Array(shared, SHARED_WRITTEN_SPANS_OFFSET, 1);
-    const channel = new MessageChannel();
-    this._exitPort = channel.port1;
+    const exit = new MessageChannel();
+    this._exitPort = exit.port1;
     this._exitPort.unref();
-    const workerData: WorkerInit = { ...init, shared, exitPort: channel.port2 };
-    this._worker = new Worker(entry, { workerData, transferList: [channel.port2] });
+    const batches = new MessageChannel();
+    this._batchPort = batches.port1;
+    this._batchPort.unref();
+    const workerData: WorkerInit = { ...init, shared, exitPort: exit.port2, batchPort: batches.port2 };
+    this._worker = new Worker(entry, { workerData, transferList: [exit.port2, batches.port2] });
     const fail = (why: string): void => {
       if (this._done) return;
       this._done = true;
@@ -62,6 +67,12 @@ export class WorkerLink {
   /** Posts `m` (structured clone); throws a DataCloneError for data that cannot be cloned. */
   post(m: ToWorker): void {
     this._worker.postMessage(m);
+  }
+
+  /** Posts a batch on the batch port and rings the doorbell; throws a DataCloneError like `post`. */
+  postBatch(m: BatchMessage): void {
+    this._batchPort.postMessage(m);
+    this._worker.postMessage({ t: "batches" } satisfies ToWorker);
   }
 
   /** Spans in the batches whose records every worker lane settled. */

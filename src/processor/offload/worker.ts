@@ -7,11 +7,10 @@
  */
 import { diag, DiagLogLevel, type DiagLogger } from "@opentelemetry/api";
 import os from "node:os";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { logger } from "../../internal/diag";
 import { withTimeout } from "../../internal/timers";
 import { RecordPipeline } from "../pipeline";
-import { Fifo } from "../queue";
 import { NO_FACTS } from "../span-facts";
 import type { ProcessorStats } from "../stats";
 import {
@@ -87,48 +86,66 @@ const stats = (): ProcessorStats => pipeline.snapshot({ length: 0, bytes: 0 });
 const settled = (): Promise<unknown> => Promise.all(pipeline.lanes.map((l) => l.whenSettled()));
 
 /**
- * Batches received and not converted yet. One batch is converted per event-loop turn: the port
- * delivers queued messages back to back, and converting them all at once would starve the
- * lanes' write completions until their backlogs overflow. The app thread bounds what it posts
- * and waits for `ack`s, so this holds at most its in-flight bound.
+ * Batches wait on the batch port, serialized outside this heap, until the worker pulls the next
+ * one (`receiveMessageOnPort`): one batch per event-loop turn, so the lanes' write completions
+ * run in between, and batches not yet converted are never copied by young-generation GCs. The
+ * app thread rings the `batches` doorbell after each post and bounds what it posts.
  */
-const inbox = new Fifo<BatchMessage>();
+const batchPort = init.batchPort;
 let draining = false;
-const idleWaiters: Array<() => void> = [];
+/** The number of the last batch converted, and who waits for a later one. */
+let convertedBatch = 0;
+let batchWaiters: Array<{ n: number; wake: () => void }> = [];
 
-function onBatch(m: BatchMessage): void {
-  inbox.push(m);
+/** The next batch on the port, if any (a batch that cannot be read is counted and skipped). */
+function nextBatch(): BatchMessage | undefined {
+  for (;;) {
+    try {
+      const got = receiveMessageOnPort(batchPort);
+      return got ? (got.message as BatchMessage) : undefined;
+    } catch (e) {
+      pipeline.stats.drop("convert_error", 1, `offload batch unreadable: ${text(e)}`);
+    }
+  }
+}
+
+function startDraining(): void {
   if (draining) return;
   draining = true;
   setImmediate(drainOne);
 }
 
 function drainOne(): void {
-  const m = inbox.shift();
-  if (m) convertBatch(m);
-  if (inbox.length > 0) {
+  const m = nextBatch();
+  if (m) {
+    convertBatch(m);
     setImmediate(drainOne);
     return;
   }
   draining = false;
-  for (const wake of idleWaiters.splice(0)) wake();
 }
 
-/** Converts every batch still in the inbox now (the `exit` path). */
+/** Converts every batch still on the port now (the `exit` path). */
 function drainAllSync(): void {
-  for (let m = inbox.shift(); m; m = inbox.shift()) convertBatch(m);
+  for (let m = nextBatch(); m; m = nextBatch()) convertBatch(m);
 }
 
-/** Resolves once every batch received so far is converted. */
-function whenDrained(): Promise<void> {
-  if (inbox.length === 0) return Promise.resolve();
-  return new Promise((resolve) => idleWaiters.push(resolve));
+/** Resolves once batch `n` (and so every batch before it) is converted. */
+function whenConverted(n: number): Promise<void> {
+  if (convertedBatch >= n) return Promise.resolve();
+  const done = new Promise<void>((wake) => batchWaiters.push({ n, wake }));
+  startDraining();
+  return done;
 }
 
 function convertBatch(m: BatchMessage): void {
   reader.addResources(m.resources);
   for (const s of m.spans) {
     try {
+      if ("encoded" in s) {
+        pipeline.deliverEncoded(s.encoded);
+        continue;
+      }
       const bytes = typeof s.bytes === "number" ? s.bytes : 0;
       if ("converted" in s) pipeline.deliver(s.converted, bytes);
       else pipeline.build(reader.span(s), s.facts ?? NO_FACTS, bytes);
@@ -140,6 +157,8 @@ function convertBatch(m: BatchMessage): void {
   spansReceived += m.spans.length;
   latest = { n: m.n, through: spansReceived, targets: pipeline.lanes.map((l) => l.accepted) };
   post({ t: "ack", n: m.n, spans: spansReceived, seq: pipeline.sequences.issued(), stats: stats() });
+  convertedBatch = Math.max(convertedBatch, m.n);
+  if (batchWaiters.length > 0) batchWaiters = batchWaiters.filter((w) => (w.n <= convertedBatch ? (w.wake(), false) : true));
   watchWritten();
 }
 
@@ -167,7 +186,7 @@ function watchWritten(): void {
 async function onShutdown(m: ShutdownMessage): Promise<void> {
   // The app thread flushed before (or gave up waiting): what is still unconverted is lost.
   let unconverted = 0;
-  for (let b = inbox.shift(); b; b = inbox.shift()) unconverted += b.spans.length;
+  for (let b = nextBatch(); b; b = nextBatch()) unconverted += Array.isArray(b.spans) ? b.spans.length : 0;
   if (unconverted > 0) pipeline.stats.drop(m.reason, unconverted);
   pipeline.closeLanes(m.reason);
   await pipeline.shutdownSinks(m.timeoutMs);
@@ -194,12 +213,12 @@ async function onExit(m: ExitMessage): Promise<void> {
 port.on("message", (m: ToWorker) => {
   try {
     switch (m?.t) {
-      case "batch":
-        onBatch(m);
+      case "batches":
+        startDraining();
         break;
       case "flush": {
         const id = m.id;
-        void whenDrained()
+        void whenConverted(typeof m.batch === "number" ? m.batch : 0)
           .then(() => pipeline.flushLanes())
           .then(() => post({ t: "flushed", id, stats: stats() }));
         break;
