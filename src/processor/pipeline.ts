@@ -10,7 +10,6 @@ import type { ConvertOptions } from "../convert/options";
 import { logger } from "../internal/diag";
 import type { CanonicalSpan } from "../model/record";
 import type { SpanEventLike, SpanInput } from "../read/span-input";
-import { hasSequencePlaceholder, SEQUENCE_PLACEHOLDER, withSequenceId } from "../serialize/jsonl";
 import { SinkLane } from "./lane";
 import { Ancestry, reparent, resolveFilter, type SpanFilter } from "./filter";
 import type { CanonicalPipelineOptions, LogEventSource, ProcessorSettings } from "./options";
@@ -18,13 +17,10 @@ import { checkSinks } from "./options";
 import { createRedactor, type Redactor } from "./redact";
 import type { QueuedSpan } from "./queue";
 import { estimateSpanBytes } from "./queue";
-import { getRolloutIds, SequenceCounters, type RolloutIds } from "./rollout";
+import { applyRolloutIds, getRolloutIds, SequenceCounters, type RolloutIds } from "./rollout";
 import { NO_FACTS, recordParentId, waitForPendingResource, type SpanFacts } from "./span-facts";
 import { StatsRecorder, type ProcessorStats } from "./stats";
 
-/** `sources` keys of the correlation ids (the record field paths). */
-const ROLLOUT_FIELD = "rolloutId";
-const ATTEMPT_FIELD = "attemptId";
 
 /** Most spans converted between two yields to the event loop. */
 export const CHUNK_MAX_SPANS = 128;
@@ -45,18 +41,6 @@ function errorText(e: unknown): string {
 /** Yields to the event loop (I/O and timers run before the next chunk). */
 export function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
- * A record the app thread converted, redacted and encoded for the offload worker: each lane's
- * line (`null` where that lane's sink refused it) with a placeholder `sequenceId`, and the ids
- * the worker numbers it by.
- */
-export interface EncodedRecord {
-  lines: Array<string | null>;
-  bytes: number[];
-  rolloutId?: string;
-  attemptId?: string;
 }
 
 /** What the processor drives: the in-thread {@link RecordPipeline}, or the offload host. */
@@ -180,7 +164,7 @@ export class RecordPipeline {
     try {
       const logEvents = facts.logEvents;
       const record = toCanonicalSpan(span, logEvents && logEvents.length > 0 ? { ...this._convert, logEvents } : this._convert);
-      this._applyRollout(record, facts.rollout);
+      applyRolloutIds(record, facts.rollout, this._fallbackRollout, this._fallbackAttempt);
       const parent = facts.parent;
       if (parent && record.parentId === parent.from) reparent(record, parent.from, parent.to);
       return record;
@@ -198,66 +182,20 @@ export class RecordPipeline {
       this.stats.drop("convert_error", 1, errorText(e));
       return;
     }
-    let redacted: CanonicalSpan;
-    try {
-      redacted = this._redact(record);
-    } catch (e) {
-      // The redactor never throws by contract; if it does, fail closed: the record may hold secrets.
-      this.stats.drop("redact_error", 1, errorText(e));
-      return;
-    }
+    const redacted = this.redact(record);
+    if (!redacted) return;
     this.stats.converted++;
     for (const lane of this.lanes) lane.offer(redacted, bytes);
   }
 
-  /**
-   * The app thread's share of an offload worker's work: `record` (from {@link toRecord})
-   * redacted and encoded by every lane's sink, with a placeholder `sequenceId` the worker fills
-   * in ({@link deliverEncoded}). `null` when the record was dropped (counted); `undefined` when a
-   * lane cannot take a pre-encoded line (its sink does not encode to text), so the record itself
-   * must go to the worker. Never throws.
-   */
-  encodeHere(record: CanonicalSpan, bytes: number): EncodedRecord | null | undefined {
-    if (!this.lanes.every((l) => l.encodesText)) return undefined;
-    record.sequenceId = SEQUENCE_PLACEHOLDER;
-    let redacted: CanonicalSpan;
+  /** `record` redacted (captureContent, mask, secrets); `undefined` when the redactor failed (counted). Never throws. */
+  redact(record: CanonicalSpan): CanonicalSpan | undefined {
     try {
-      redacted = this._redact(record);
+      return this._redact(record);
     } catch (e) {
+      // The redactor never throws by contract; if it does, fail closed: the record may hold secrets.
       this.stats.drop("redact_error", 1, errorText(e));
-      return null;
-    }
-    const out: EncodedRecord = { lines: [], bytes: [], rolloutId: redacted.rolloutId, attemptId: redacted.attemptId };
-    for (const lane of this.lanes) {
-      const entry = lane.encodeOnly(redacted, bytes);
-      if (entry && typeof entry.value !== "string") return undefined;
-      if (entry && !hasSequencePlaceholder(entry.value as string)) return undefined; // e.g. a record cut down by redaction
-      out.lines.push(entry ? (entry.value as string) : null);
-      out.bytes.push(entry ? entry.bytes : 0);
-    }
-    return out;
-  }
-
-  /** Numbers a record from {@link encodeHere} and offers its lines to the lanes. Never throws. */
-  deliverEncoded(e: EncodedRecord): void {
-    let seq: number;
-    try {
-      seq = this.sequences.next(e.rolloutId, e.attemptId);
-    } catch (err) {
-      this.stats.drop("convert_error", 1, errorText(err));
-      return;
-    }
-    this.stats.converted++;
-    for (let i = 0; i < this.lanes.length; i++) {
-      const lane = this.lanes[i]!;
-      const line = e.lines[i];
-      if (typeof line !== "string") continue; // that sink refused the record (counted where it was encoded)
-      const numbered = withSequenceId(line, seq);
-      if (numbered === undefined) {
-        this.stats.drop(`sink_error:${lane.name}`, 1, "encoded line without its sequenceId placeholder");
-        continue;
-      }
-      lane.offerEncoded(numbered.line, (e.bytes[i] ?? numbered.line.length) - numbered.shorter);
+      return undefined;
     }
   }
 
@@ -361,27 +299,6 @@ export class RecordPipeline {
     } catch (e) {
       this._log.debug(`ancestry.resolve failed: ${errorText(e)}`);
       return undefined;
-    }
-  }
-
-  /** SPEC.md §4: withRollout context → span attributes → resource attributes → options. */
-  private _applyRollout(record: CanonicalSpan, ids: RolloutIds | undefined): void {
-    if (ids) {
-      record.rolloutId = ids.rolloutId;
-      record.sources[ROLLOUT_FIELD] = "context:withRollout";
-      if (ids.attemptId !== undefined) {
-        record.attemptId = ids.attemptId;
-        record.sources[ATTEMPT_FIELD] = "context:withRollout";
-      }
-    }
-    // Conversion already applied span and resource attributes; options are the last resort.
-    if (record.rolloutId === undefined && this._fallbackRollout !== undefined) {
-      record.rolloutId = this._fallbackRollout;
-      record.sources[ROLLOUT_FIELD] = "option:rolloutId";
-    }
-    if (record.attemptId === undefined && this._fallbackAttempt !== undefined) {
-      record.attemptId = this._fallbackAttempt;
-      record.sources[ATTEMPT_FIELD] = "option:attemptId";
     }
   }
 }

@@ -5,6 +5,7 @@
  */
 import { context, createContextKey, type Context } from "@opentelemetry/api";
 import { logger } from "../internal/diag";
+import type { CanonicalSpan } from "../model/record";
 import { toWellFormed, truncate } from "../read/strings";
 
 /** Agent Lightning ids of one rollout attempt. */
@@ -123,5 +124,32 @@ export class SequenceCounters {
     this._process = s.process;
     this._global = s.global;
     this._evicted = s.evicted || skip > 0;
+  }
+}
+
+/** `sources` keys of the correlation ids (the record field paths). */
+const ROLLOUT_FIELD = "rolloutId";
+const ATTEMPT_FIELD = "attemptId";
+
+/**
+ * SPEC.md §4 order: `withRollout` context ids, then span and resource attributes (conversion
+ * already applied those), then the processor's `rolloutId`/`attemptId` options as last resort.
+ */
+export function applyRolloutIds(record: CanonicalSpan, ids: RolloutIds | undefined, fallbackRollout: string | undefined, fallbackAttempt: string | undefined): void {
+  if (ids) {
+    record.rolloutId = ids.rolloutId;
+    record.sources[ROLLOUT_FIELD] = "context:withRollout";
+    if (ids.attemptId !== undefined) {
+      record.attemptId = ids.attemptId;
+      record.sources[ATTEMPT_FIELD] = "context:withRollout";
+    }
+  }
+  if (record.rolloutId === undefined && fallbackRollout !== undefined) {
+    record.rolloutId = fallbackRollout;
+    record.sources[ROLLOUT_FIELD] = "option:rolloutId";
+  }
+  if (record.attemptId === undefined && fallbackAttempt !== undefined) {
+    record.attemptId = fallbackAttempt;
+    record.sources[ATTEMPT_FIELD] = "option:attemptId";
   }
 }

@@ -10,6 +10,7 @@ import { Fifo, type QueuedSpan } from "../queue";
 import type { SpanFacts } from "../span-facts";
 import type { BatchMessage } from "./protocol";
 import { toCloneable, type BatchEntry, type ResourceSnapshot, type SnapshotWriter } from "./snapshot";
+import { deliverEncoded, encodeHere } from "./share";
 import type { WorkerLink } from "./worker-link";
 
 function errorText(e: unknown): string {
@@ -46,7 +47,7 @@ export class Batch {
         const record = this._pipeline.toRecord(item.span, facts);
         if (!record) return; // counted by the pipeline
         // Lines when every sink takes text (a string crosses threads far cheaper than a record).
-        const encoded = this._pipeline.encodeHere(record, item.bytes);
+        const encoded = encodeHere(this._pipeline, record, item.bytes);
         if (encoded === null) return; // dropped, counted
         this.snaps.push(encoded ? { encoded } : { converted: record, bytes: item.bytes });
       } else {
@@ -66,7 +67,7 @@ export class Batch {
   buildInThread(): void {
     for (let i = 0; i < this.items.length; i++) {
       const entry = this.snaps[i]!;
-      if ("encoded" in entry) this._pipeline.deliverEncoded(entry.encoded);
+      if ("encoded" in entry) deliverEncoded(this._pipeline, entry.encoded);
       else if ("converted" in entry) this._pipeline.deliver(entry.converted, entry.bytes);
       else this._pipeline.build(this.items[i]!.span, this.facts[i]!, this.items[i]!.bytes);
     }

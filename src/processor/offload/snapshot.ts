@@ -8,7 +8,7 @@
  */
 import type { CanonicalSpan } from "../../model/record";
 import type { HrTimeLike, ScopeLike, SpanContextLike, SpanEventLike, SpanInput } from "../../read/span-input";
-import type { EncodedRecord } from "../pipeline";
+import type { EncodedRecord } from "./share";
 import { NO_FACTS, type SpanFacts } from "../span-facts";
 
 /** A Resource as the converter reads it. */

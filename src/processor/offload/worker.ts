@@ -25,6 +25,7 @@ import {
   type ToWorker,
   type WorkerInit,
 } from "./protocol";
+import { deliverEncoded } from "./share";
 import { SnapshotReader } from "./snapshot";
 import { buildWorkerSink } from "./worker-sinks";
 
@@ -143,7 +144,7 @@ function convertBatch(m: BatchMessage): void {
   for (const s of m.spans) {
     try {
       if ("encoded" in s) {
-        pipeline.deliverEncoded(s.encoded);
+        deliverEncoded(pipeline, s.encoded);
         continue;
       }
       const bytes = typeof s.bytes === "number" ? s.bytes : 0;
