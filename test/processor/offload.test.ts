@@ -64,7 +64,7 @@ const expectSequenced = (recs: CanonicalSpan[], n: number): void => {
 };
 
 describe("offload: records equal those of in-thread processing", () => {
-  it.each(["default", "genai", "overload"])("%s options", async (variant) => {
+  it.each(["default", "genai", "overload", "tight"])("%s options", async (variant) => {
     const r = await run(`compare-${variant}`);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
     const inThread = records(path.join(r.dir, "in.jsonl"));
@@ -76,6 +76,7 @@ describe("offload: records equal those of in-thread processing", () => {
     expect(stats.offload).toMatchObject({ state: "running", workerErrors: 0 });
     // A worker that falls behind gets help from the app thread, with nothing lost on the way.
     if (variant === "overload") expect(stats.offload?.convertedHere).toBeGreaterThan(0);
+    if (variant === "tight") expect(stats.offload?.convertedHere).toBe(0); // the queue is below the sharing threshold: waiting, not sharing
     expect(Object.keys(stats.dropped).filter((k) => k !== "filtered")).toEqual([]);
     expect(stats.exported.file).toBe(inThread.length);
     expect(r.results[0]?.warnings).toEqual([]);

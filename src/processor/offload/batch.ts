@@ -106,23 +106,27 @@ export class InFlight {
   spansAcked = 0;
   private _bytes = 0;
   private _bytesAcked = 0;
-  /** Cumulative bytes through each unacknowledged batch. */
-  private readonly _marks = new Fifo<{ n: number; bytes: number }>();
+  /** Cumulative bytes and spans through each unacknowledged batch. */
+  private readonly _marks = new Fifo<{ n: number; bytes: number; spans: number }>();
 
   /** Records a posted batch; returns its number. */
   add(batch: Batch): number {
     this.posted++;
     this.spans += batch.length;
     this._bytes += batch.bytes;
-    this._marks.push({ n: this.posted, bytes: this._bytes });
+    this._marks.push({ n: this.posted, bytes: this._bytes, spans: this.spans });
     return this.posted;
   }
 
-  /** The worker converted batches 1…n, holding `spans` spans in all. */
-  ack(n: number, spans: number): void {
+  /** The worker converted batches 1…n (holding `spans` spans in all, when it says). */
+  ack(n: number, spans?: number): void {
     this.acked = Math.max(this.acked, n);
-    this.spansAcked = Math.max(this.spansAcked, spans);
-    for (let m = this._marks.peek(); m && m.n <= n; m = this._marks.peek()) this._bytesAcked = this._marks.shift()!.bytes;
+    for (let m = this._marks.peek(); m && m.n <= n; m = this._marks.peek()) {
+      this._marks.shift();
+      this._bytesAcked = m.bytes;
+      this.spansAcked = Math.max(this.spansAcked, m.spans);
+    }
+    if (spans !== undefined) this.spansAcked = Math.max(this.spansAcked, spans);
   }
 
   /** Spans posted and not converted yet. */

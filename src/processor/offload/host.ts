@@ -46,6 +46,8 @@ const MIN_CHUNK_SPANS = 64;
  * instead of losing spans to a full queue.
  */
 const SHARE_AFTER_BATCHES = 4;
+/** Longest synchronous wait for the worker in one export chunk when it is a whole queue behind (ms). */
+const MAX_BLOCK_MS = 50;
 
 type State = "running" | "failed" | "closed";
 
@@ -95,6 +97,7 @@ export class OffloadHost implements RecordEngine {
     const batchSize = this._settings.maxExportBatchSize;
     let seen = arrivals ? arrivals() : 0;
     for (;;) {
+      if (this._running && this._inFlightFull()) this._waitForWorker(MAX_BLOCK_MS);
       if (this._running && this._inFlightFull()) {
         // Like the in-thread export run (its setImmediate yields), a run waiting for the worker holds the process.
         this._link.hold();
@@ -224,6 +227,24 @@ export class OffloadHost implements RecordEngine {
     if (batch.length === 0) return;
     if (!this._running) return batch.buildInThread(); // the worker failed while the batch was built
     if (batch.post(this._link, this._sent.posted + 1)) this._sent.add(batch);
+  }
+
+  /**
+   * Overload: the worker is a whole queue behind even with this thread's share. Waits for it
+   * here, blocking at most `ms`: the app slows down, as it would with the in-thread export,
+   * instead of filling the queue until spans drop. Past the bound, the run waits asynchronously
+   * and the queue's bounds (and drop counts) apply.
+   */
+  private _waitForWorker(ms: number): void {
+    const deadline = performance.now() + ms;
+    for (;;) {
+      const converted = this._link.convertedBatch;
+      if (converted > this._sent.acked) this._sent.ack(converted);
+      if (!this._inFlightFull()) return;
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      this._link.waitConverted(converted, left);
+    }
   }
 
   private _inFlightFull(): boolean {

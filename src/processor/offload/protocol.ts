@@ -54,6 +54,10 @@ export const SHARED_BYTES = 32;
 export const SHARED_WRITTEN_BATCH = 0;
 /** Int32 index: set to 1 (and notified) when the worker finished its `exit` work. */
 export const SHARED_EXIT_DONE = 1;
+/** Int32 index: the highest batch number the worker converted (notified): the app thread's synchronous wait when the worker is far behind. */
+export const SHARED_CONVERTED_BATCH = 2;
+/** Int32 indices in use. */
+export const SHARED_INTS = 3;
 /** Byte offset of a BigInt64: spans in the batches up to {@link SHARED_WRITTEN_BATCH}. */
 export const SHARED_WRITTEN_SPANS_OFFSET = 16;
 

@@ -8,7 +8,9 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import { withTimeout } from "../../internal/timers";
 import {
   SHARED_BYTES,
+  SHARED_CONVERTED_BATCH,
   SHARED_EXIT_DONE,
+  SHARED_INTS,
   SHARED_WRITTEN_SPANS_OFFSET,
   type BatchMessage,
   type ExitReport,
@@ -40,7 +42,7 @@ export class WorkerLink {
   /** Starts the worker; throws when it cannot (the caller stays in-thread). */
   constructor(entry: string, init: Omit<WorkerInit, "shared" | "exitPort" | "batchPort">, events: LinkEvents) {
     const shared = new SharedArrayBuffer(SHARED_BYTES);
-    this._ints = new Int32Array(shared, 0, 2);
+    this._ints = new Int32Array(shared, 0, SHARED_INTS);
     this._spansWritten = new BigInt64Array(shared, SHARED_WRITTEN_SPANS_OFFSET, 1);
     const exit = new MessageChannel();
     this._exitPort = exit.port1;
@@ -78,6 +80,16 @@ export class WorkerLink {
   /** Spans in the batches whose records every worker lane settled. */
   get spansWritten(): number {
     return Number(Atomics.load(this._spansWritten, 0));
+  }
+
+  /** The highest batch number the worker converted (shared memory: current even while this thread is busy). */
+  get convertedBatch(): number {
+    return Atomics.load(this._ints, SHARED_CONVERTED_BATCH);
+  }
+
+  /** Blocks this thread until the worker converted a batch after `seen`, at most `ms`. */
+  waitConverted(seen: number, ms: number): void {
+    if (!this._done && ms > 0) Atomics.wait(this._ints, SHARED_CONVERTED_BATCH, seen, ms);
   }
 
   /** Keeps the process alive until the matching `release()`. */

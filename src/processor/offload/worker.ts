@@ -14,7 +14,9 @@ import { RecordPipeline } from "../pipeline";
 import { NO_FACTS } from "../span-facts";
 import type { ProcessorStats } from "../stats";
 import {
+  SHARED_CONVERTED_BATCH,
   SHARED_EXIT_DONE,
+  SHARED_INTS,
   SHARED_WRITTEN_BATCH,
   SHARED_WRITTEN_SPANS_OFFSET,
   type BatchMessage,
@@ -67,7 +69,7 @@ if (process.platform === "linux") {
 const sinks = init.sinks.map(buildWorkerSink);
 const pipeline = new RecordPipeline({ ...init.pipeline, sinks }, init.settings);
 const reader = new SnapshotReader();
-const ints = new Int32Array(init.shared, 0, 2);
+const ints = new Int32Array(init.shared, 0, SHARED_INTS);
 const spansWritten = new BigInt64Array(init.shared, SHARED_WRITTEN_SPANS_OFFSET, 1);
 let spansReceived = 0;
 let writtenBatch = 0;
@@ -159,6 +161,8 @@ function convertBatch(m: BatchMessage): void {
   latest = { n: m.n, through: spansReceived, targets: pipeline.lanes.map((l) => l.accepted) };
   post({ t: "ack", n: m.n, spans: spansReceived, seq: pipeline.sequences.issued(), stats: stats() });
   convertedBatch = Math.max(convertedBatch, m.n);
+  Atomics.store(ints, SHARED_CONVERTED_BATCH, convertedBatch);
+  Atomics.notify(ints, SHARED_CONVERTED_BATCH);
   if (batchWaiters.length > 0) batchWaiters = batchWaiters.filter((w) => (w.n <= convertedBatch ? (w.wake(), false) : true));
   watchWritten();
 }
