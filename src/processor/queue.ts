@@ -98,12 +98,23 @@ export function estimateSpanBytes(span: SpanInput): number {
 
 export type AdmitResult = "ok" | "queue_full_bytes";
 
+/** Initial capacity of the incoming buffer (it doubles as needed). */
+const INITIAL_INCOMING = 1024;
+
 /**
  * Spans waiting for conversion. `incoming` holds spans pushed by `onEnd` and not yet measured;
  * `admit()` measures them and moves them to the queue, rejecting those over the byte bound.
  */
 export class SpanQueue {
-  private _incoming: SpanInput[] = [];
+  /**
+   * Spans from `onEnd` not measured yet: a preallocated buffer (`_inCount` used), so `onEnd`
+   * allocates nothing (an allocation can start a GC pause inside `span.end()`) except when the
+   * buffer doubles, which stops once it fits a turn's spans.
+   */
+  private _incoming: Array<SpanInput | undefined> = new Array<SpanInput | undefined>(INITIAL_INCOMING).fill(undefined);
+  private _inCount = 0;
+  /** The other buffer: `admit()` swaps them, so a span ended while it runs lands in a fresh one. */
+  private _spare: Array<SpanInput | undefined> = new Array<SpanInput | undefined>(INITIAL_INCOMING).fill(undefined);
   private readonly _queued = new Fifo<QueuedSpan>();
   private _bytes = 0;
   /** Spans ever accepted into the queue (admitted), for flush marks. */
@@ -118,7 +129,7 @@ export class SpanQueue {
 
   /** Spans waiting, measured or not. */
   get length(): number {
-    return this._incoming.length + this._queued.length;
+    return this._inCount + this._queued.length;
   }
 
   get bytes(): number {
@@ -126,22 +137,28 @@ export class SpanQueue {
   }
 
   get hasIncoming(): boolean {
-    return this._incoming.length > 0;
+    return this._inCount > 0;
   }
 
   /** Hot path: O(1). Returns false when the count bound is reached (the span is not queued). */
   offer(span: SpanInput): boolean {
-    if (this._incoming.length + this._queued.length >= this.maxCount) return false;
-    this._incoming.push(span);
+    if (this._inCount + this._queued.length >= this.maxCount) return false;
+    if (this._inCount === this._incoming.length) this._growIncoming();
+    this._incoming[this._inCount++] = span;
     return true;
   }
 
   /** Measures the incoming spans in order; calls `onReject` for each that does not fit in bytes. */
   admit(onReject: (span: SpanInput) => void): void {
-    if (this._incoming.length === 0) return;
+    const n = this._inCount;
+    if (n === 0) return;
     const incoming = this._incoming;
-    this._incoming = [];
-    for (const span of incoming) {
+    this._incoming = this._spare;
+    this._inCount = 0;
+    this._spare = incoming;
+    for (let i = 0; i < n; i++) {
+      const span = incoming[i]!;
+      incoming[i] = undefined; // release for GC
       const bytes = estimateSpanBytes(span);
       // A single span larger than the whole budget still gets in when the queue is empty, so an
       // oversized span is truncated by conversion rather than silently lost.
@@ -153,6 +170,12 @@ export class SpanQueue {
       this._bytes += bytes;
       this.admittedTotal++;
     }
+  }
+
+  private _growIncoming(): void {
+    const bigger = new Array<SpanInput | undefined>(this._incoming.length * 2).fill(undefined);
+    for (let i = 0; i < this._inCount; i++) bigger[i] = this._incoming[i];
+    this._incoming = bigger;
   }
 
   /** Takes the oldest admitted span. */
@@ -173,7 +196,8 @@ export class SpanQueue {
   /** Empties the queue (shutdown timeout); returns how many spans were discarded. */
   clear(): number {
     const n = this.length;
-    this._incoming = [];
+    this._incoming.fill(undefined, 0, this._inCount);
+    this._inCount = 0;
     const taken = this._queued.drain();
     this.takenTotal += taken.length;
     this._bytes = 0;

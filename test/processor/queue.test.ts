@@ -78,6 +78,26 @@ describe("SpanQueue", () => {
     expect(q.admittedLength).toBe(1);
   });
 
+  it("keeps order past the incoming buffer's growth, and takes a span ended during admission next time", () => {
+    const q = new SpanQueue(10_000, 1e9);
+    const spans = Array.from({ length: 3000 }, () => span(1)); // beyond the initial capacity: the buffer doubles
+    spans.forEach((s) => q.offer(s));
+    const late = span(1);
+    // A drop warning's diag logger could end a span while admission runs: it must not be lost or taken twice.
+    const tight = new SpanQueue(10_000, estimateSpanBytes(spans[0]!) * 2);
+    spans.slice(0, 3).forEach((s) => tight.offer(s));
+    tight.admit(() => tight.offer(late));
+    expect(tight.admittedLength).toBe(2);
+    expect(tight.length).toBe(3); // two admitted, `late` incoming
+    tight.take();
+    tight.admit(() => undefined);
+    expect([tight.take()!.span, tight.take()!.span]).toEqual([spans[1], late]);
+    q.admit(() => undefined);
+    const out = [];
+    for (let t = q.take(); t; t = q.take()) out.push(t.span);
+    expect(out).toEqual(spans);
+  });
+
   it("counts taken and cleared spans for flush marks", () => {
     const q = new SpanQueue(10, 1e9);
     for (let i = 0; i < 4; i++) q.offer(span(1));
