@@ -77,13 +77,14 @@ export function setupTelemetry({ withLogs = false, spanProcessors } = {}) {
 
 /**
  * Runs one capture: starts the mock, sets up telemetry (`spanProcessors({ exporter, mock })`
- * optional, see setupTelemetry), calls `setup({ mock, telemetry })` once for a context,
- * then each scenario `(ctx) => Promise<{ notes?: string[] } | void>` and writes its fixture.
- * `scenarios` maps scenario name → function; a name mapped to a string is skipped and the
- * string (the reason) is printed. `notes` go into every fixture of the run. Exits with code 1
- * when a scenario throws.
+ * optional, see setupTelemetry), calls `setup({ mock, telemetry, tracerProvider, loggerProvider })`
+ * once for a context (the same arguments as the live harness gives, so scenarios/*.mjs serve
+ * both), then each scenario `(ctx) => Promise<{ notes?: string[] } | void>` and writes its
+ * fixture. `scenarios` maps scenario name → function; a name mapped to a string is skipped and
+ * the string (the reason) is printed. `notes` go into every fixture of the run,
+ * `scenarioNotes[name]` after the scenario's own notes. Exits with code 1 when a scenario throws.
  */
-export async function runCapture({ instrumentation, pkg, packages, withLogs = false, spanProcessors, setup, scenarios, notes = [] }) {
+export async function runCapture({ instrumentation, pkg, packages, withLogs = false, spanProcessors, setup, scenarios, notes = [], scenarioNotes = {} }) {
   const { values } = parseArgs({ options: { out: { type: "string" }, only: { type: "string" } } });
   const outDir = join(values.out ? resolve(values.out) : DEFAULT_OUT, instrumentation);
   const only = values.only ? new Set(values.only.split(",")) : undefined;
@@ -91,7 +92,7 @@ export async function runCapture({ instrumentation, pkg, packages, withLogs = fa
   const telemetry = setupTelemetry({ withLogs, spanProcessors: spanProcessors && ((exporter) => spanProcessors({ exporter, mock })) });
   let failed = false;
   try {
-    const ctx = await setup({ mock, telemetry });
+    const ctx = await setup({ mock, telemetry, tracerProvider: telemetry.tracerProvider, loggerProvider: telemetry.loggerProvider });
     await telemetry.collect(); // drop anything setup produced
     for (const scenario of SCENARIOS) {
       const run = scenarios[scenario];
@@ -111,7 +112,7 @@ export async function runCapture({ instrumentation, pkg, packages, withLogs = fa
           packages: Object.fromEntries(packages.map((p) => packageVersion(p).split(/@(?=[^@]+$)/))),
           spans,
           logs: records,
-          notes: [...notes, ...(result.notes ?? []), ...(spans.length === 0 ? ["The instrumentation emitted no span for this scenario."] : [])],
+          notes: [...notes, ...(result.notes ?? []), ...(scenarioNotes[scenario] ?? []), ...(spans.length === 0 ? ["The instrumentation emitted no span for this scenario."] : [])],
         });
         writeFixture(join(outDir, `${scenario}.json`), doc);
         console.log(`[${instrumentation}] ${scenario}: ${spans.length} span(s) [${spans.map((s) => s.name).join(", ")}], ${records.length} log(s)`);

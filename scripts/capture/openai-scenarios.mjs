@@ -1,8 +1,10 @@
 /**
- * The five scenarios run through a plain `openai` client, shared by the capture scripts of the
- * instrumentations that patch `openai` (official OTel, OpenInference, OpenLLMetry).
+ * The five scenarios run through a plain `openai` client, shared by the capture scripts and live
+ * children of the instrumentations that patch `openai` (official OTel, OpenInference,
+ * OpenLLMetry: see scenarios/*-openai.mjs), and the request literals other scenarios reuse.
  */
 import { createRequire } from "node:module";
+import { registerInstrumentations } from "@opentelemetry/instrumentation";
 import { MOCK } from "./mock-llm.mjs";
 
 const require = createRequire(import.meta.url);
@@ -88,3 +90,24 @@ export const OPENAI_SCENARIOS = {
     throw new Error("the error scenario did not fail");
   },
 };
+
+/**
+ * Wiring + scenarios of an instrumentation that patches `openai`, in the shape both harnesses
+ * take (`runCapture` in harness.mjs, `runLive` in test/live/children/live-harness.mjs).
+ * `instrumentation()` is called inside `setup`, after the tracer provider is registered: the
+ * instance hooks `require` as it is built. registerInstrumentations, not setTracerProvider +
+ * enable by hand (which crashes the official instrumentation on streams).
+ *
+ * @param {() => object} instrumentation builds the instrumentation
+ * @param {{ withLogs?: boolean }} [o] withLogs (default false): the instrumentation writes log records
+ */
+export function patchedOpenai(instrumentation, { withLogs = false } = {}) {
+  return {
+    withLogs,
+    setup({ mock, tracerProvider, loggerProvider }) {
+      registerInstrumentations({ instrumentations: [instrumentation()], tracerProvider, loggerProvider });
+      return { client: openaiClient(mock) };
+    },
+    scenarios: OPENAI_SCENARIOS,
+  };
+}

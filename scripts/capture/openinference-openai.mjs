@@ -1,25 +1,18 @@
-/** Captures `@arizeai/openinference-instrumentation-openai` (OpenInference conventions) on `openai`@6. */
-import { registerInstrumentations } from "@opentelemetry/instrumentation";
-import { OpenAIInstrumentation } from "@arizeai/openinference-instrumentation-openai";
+/**
+ * Captures `@arizeai/openinference-instrumentation-openai` (OpenInference conventions) on
+ * `openai`@6 (wiring and scenarios: scenarios/openinference-openai.mjs).
+ */
 import { runCapture, packageVersion } from "./harness.mjs";
-import { OPENAI_SCENARIOS, openaiClient } from "./openai-scenarios.mjs";
-
-const WHY_NO_ERROR_SPAN =
-  "OpenInference 4.2.7 ends the span only when the call succeeds (its error hook covers synchronous throws only): the span of a rejected call is started but never ended, so it is never exported.";
+import { OPENINFERENCE_OPENAI } from "./scenarios/openinference-openai.mjs";
 
 await runCapture({
   instrumentation: "openinference-openai",
   pkg: packageVersion("@arizeai/openinference-instrumentation-openai"),
   packages: ["@arizeai/openinference-instrumentation-openai", "@arizeai/openinference-semantic-conventions", "openai"],
-  setup({ mock, telemetry }) {
-    registerInstrumentations({ instrumentations: [new OpenAIInstrumentation()], tracerProvider: telemetry.tracerProvider });
-    return { client: openaiClient(mock) };
-  },
-  scenarios: {
-    ...OPENAI_SCENARIOS,
-    async error(ctx) {
-      const result = await OPENAI_SCENARIOS.error(ctx);
-      return { notes: [...result.notes, WHY_NO_ERROR_SPAN] };
-    },
+  ...OPENINFERENCE_OPENAI,
+  scenarioNotes: {
+    error: [
+      "OpenInference 4.2.7 ends the span only when the call succeeds (its error hook covers synchronous throws only): the span of a rejected call is started but never ended, so it is never exported.",
+    ],
   },
 });

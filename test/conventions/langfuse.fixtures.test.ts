@@ -4,7 +4,7 @@ import type { CanonicalSpan } from "../../src/model/record";
 import { loadFixture } from "../helpers/fixtures";
 import { MOCK } from "../helpers/mock-llm";
 
-/** Constants of the capture scenario (scripts/capture/langfuse.mjs, openai-scenarios.mjs). */
+/** Constants of the capture scenario (scripts/capture/scenarios/langfuse.mjs, openai-scenarios.mjs). */
 const SYSTEM = "You are a terse assistant.";
 const PROMPT = "Say hello.";
 const WEATHER_RESULT = { city: "Paris", forecast: "sunny", temperatureC: 21 };

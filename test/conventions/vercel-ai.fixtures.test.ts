@@ -7,7 +7,7 @@ import type { CanonicalSpan } from "../../src/model/record";
 import { loadFixture, logEventsFor } from "../helpers/fixtures";
 import { MOCK } from "../helpers/mock-llm";
 
-/** Constants of the capture scenarios (scripts/capture/openai-scenarios.mjs, ai-sdk-*.mjs). */
+/** Constants of the capture scenarios (scripts/capture/openai-scenarios.mjs, scenarios/vercel-ai.mjs). */
 const SYSTEM = "You are a terse assistant.";
 const PROMPT = "Say hello.";
 const TOOL_PROMPT = "What is the weather in Paris?";

@@ -28,6 +28,21 @@ export interface LiveResult {
   stderr: string;
 }
 
+/** How long a suite waits for its child: above CHILD_TIMEOUT_MS, so a hung child fails with its stderr. */
+const SUITE_SETUP_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs `children/<name>.mjs` once for the calling suite (in its `beforeAll`) and returns the
+ * object its result is copied into: the tests read it after `beforeAll` has filled it.
+ */
+export function liveChild(name: string): LiveResult {
+  const live = {} as LiveResult;
+  beforeAll(async () => {
+    Object.assign(live, await runLiveChild(name));
+  }, SUITE_SETUP_TIMEOUT_MS);
+  return live;
+}
+
 /** Runs `children/<name>.mjs` and returns its records; rejects with the child's stderr when it fails. */
 export function runLiveChild(name: string): Promise<LiveResult> {
   const dir = mkdtempSync(join(tmpdir(), "canonspan-live-"));

@@ -1,13 +1,5 @@
 /** Live: `@arizeai/openinference-instrumentation-openai` (OpenInference conventions) on openai@6. */
-import { OpenAIInstrumentation } from "@arizeai/openinference-instrumentation-openai";
-import { registerInstrumentations } from "@opentelemetry/instrumentation";
-import { OPENAI_SCENARIOS, openaiClient } from "../../../scripts/capture/openai-scenarios.mjs";
+import { OPENINFERENCE_OPENAI } from "../../../scripts/capture/scenarios/openinference-openai.mjs";
 import { runLive } from "./live-harness.mjs";
 
-await runLive({
-  setup({ mock, tracerProvider }) {
-    registerInstrumentations({ instrumentations: [new OpenAIInstrumentation()], tracerProvider });
-    return { client: openaiClient(mock) };
-  },
-  scenarios: OPENAI_SCENARIOS,
-});
+await runLive(OPENINFERENCE_OPENAI);
