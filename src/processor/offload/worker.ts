@@ -102,7 +102,8 @@ let batchWaiters: Array<{ n: number; wake: () => void }> = [];
 
 /** The next batch on the port, if any (a batch that cannot be read is counted and skipped). */
 function nextBatch(): BatchMessage | undefined {
-  for (;;) {
+  // Bounded, in case a port ever failed to dequeue a message it cannot read.
+  for (let attempt = 0; attempt < 16; attempt++) {
     try {
       const got = receiveMessageOnPort(batchPort);
       return got ? (got.message as BatchMessage) : undefined;
@@ -110,6 +111,7 @@ function nextBatch(): BatchMessage | undefined {
       pipeline.stats.drop("convert_error", 1, `offload batch unreadable: ${text(e)}`);
     }
   }
+  return undefined;
 }
 
 function startDraining(): void {
