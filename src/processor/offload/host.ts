@@ -1,10 +1,16 @@
 /**
  * The app-thread side of `offload: true`: the processor's export path takes spans from its
  * queue, gathers their facts, snapshots them and posts batches to one worker thread, which
- * builds and delivers the records. Spans posted and not yet converted by the worker are bounded
- * like the processor's queue (`maxQueueSize`, `maxQueueBytes`); beyond, spans stay in the queue
- * (its bounds and drop counting apply). Posting early rather than holding spans in the queue
- * keeps them from outliving young-generation GCs on the app thread when the worker lags.
+ * builds and delivers the records. Posting early rather than holding spans in the queue keeps
+ * them from outliving young-generation GCs on the app thread.
+ *
+ * When the worker falls behind:
+ * - past {@link SHARE_AFTER_BATCHES} batches waiting, this thread converts the next chunk itself
+ *   (and, when every sink is a file sink, redacts and encodes it: see share.ts); the worker
+ *   numbers and delivers those records in posting order;
+ * - when a whole queue (`maxQueueSize`, `maxQueueBytes`) is posted and not converted, the export
+ *   waits for the worker synchronously (at most {@link MAX_BLOCK_MS} per chunk), then
+ *   asynchronously; spans meanwhile stay in the queue, whose bounds and drop counts apply.
  *
  * - The worker never keeps the process alive by itself: it is held only while a flush, a
  *   shutdown or an export run waits for it.
