@@ -9,8 +9,8 @@ import { suppressTracing } from "@opentelemetry/core";
 import type { CanonicalSpan } from "../model/record";
 import type { Encoded, EncodeResult, SinkResult, SpanSink } from "../sinks/sink";
 import { logger } from "../internal/diag";
+import { clipText, errorText } from "../internal/errors";
 import { safeUnref, withTimeout } from "../internal/timers";
-import { FileSink } from "../sinks/file-sink";
 import { Fifo } from "./queue";
 import type { StatsRecorder } from "./stats";
 
@@ -31,9 +31,9 @@ export interface LaneLimits {
 const TIMED_OUT = Symbol("timed out");
 const log = logger("processor");
 
-function errorText(e: unknown): string {
-  const s = e instanceof Error ? `${e.name}: ${e.message}` : typeof e === "string" ? e : "non-Error value";
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+/** {@link errorText}, and a thrown string as itself (clipped the same way). */
+function thrownText(e: unknown): string {
+  return typeof e === "string" ? clipText(e) : errorText(e);
 }
 
 /** Runs sink I/O with tracing suppressed, so the processor's own I/O creates no spans. */
@@ -58,9 +58,7 @@ export class SinkLane {
   private _closed = false;
   private _waiters: Array<{ target: number; resolve: () => void }> = [];
   /** True when the sink encodes records on arrival (`encode` + `writeEncoded`). */
-  private readonly _encodes: boolean;
-  /** True when its encodings are text the offload worker can take from the app thread (the file sink's lines). */
-  readonly encodesText: boolean;
+  readonly encodes: boolean;
   /** Records ever accepted into the backlog. */
   accepted = 0;
   /** Records whose fate is decided (exported or dropped). */
@@ -74,8 +72,7 @@ export class SinkLane {
     private readonly _limits: LaneLimits,
     private readonly _stats: StatsRecorder,
   ) {
-    this._encodes = typeof sink.encode === "function" && typeof sink.writeEncoded === "function";
-    this.encodesText = this._encodes && sink instanceof FileSink;
+    this.encodes = typeof sink.encode === "function" && typeof sink.writeEncoded === "function";
   }
 
   /** Records waiting, including a write in flight. */
@@ -86,7 +83,7 @@ export class SinkLane {
   /** Adds a record; drops it (newest) when the backlog is full. */
   offer(record: CanonicalSpan, bytes: number): void {
     if (!this._hasRoom()) return;
-    const entry = this._encodes ? this._encode(record, bytes) : { value: record, bytes };
+    const entry = this.encodes ? this._encode(record, bytes) : { value: record, bytes };
     if (entry) this._push(entry);
   }
 
@@ -95,7 +92,7 @@ export class SinkLane {
    * receives lines the app thread encoded). Only for a sink that encodes.
    */
   offerEncoded(value: unknown, bytes: number): void {
-    if (!this._encodes) {
+    if (!this.encodes) {
       this._reject(`sink_error:${this.name}`, "an encoded record for a sink that does not encode");
       return;
     }
@@ -134,7 +131,7 @@ export class SinkLane {
    * worker's lanes); `undefined` when the sink does not encode, or refused the record (counted).
    */
   encodeOnly(record: CanonicalSpan, estimate: number): Entry | undefined {
-    return this._encodes ? this._encode(record, estimate) : undefined;
+    return this.encodes ? this._encode(record, estimate) : undefined;
   }
 
   /** The sink's encoding of `record` (sized `estimate` unless the sink says), or `undefined` when it refused it (counted). */
@@ -143,7 +140,7 @@ export class SinkLane {
     try {
       r = untraced(() => this.sink.encode!(record));
     } catch (e) {
-      this._reject(`sink_error:${this.name}`, `encode threw: ${errorText(e)}`);
+      this._reject(`sink_error:${this.name}`, `encode threw: ${thrownText(e)}`);
       return undefined;
     }
     if (r && r.ok === true) return typeof r.bytes === "number" && Number.isFinite(r.bytes) ? (r as Entry) : { ...r, bytes: estimate };
@@ -171,7 +168,7 @@ export class SinkLane {
     if (typeof sink.forceFlush !== "function") return Promise.resolve();
     const p = callSink(() => sink.forceFlush!()).then(
       () => undefined,
-      (e: unknown) => log.warn(`sink ${this.name}: forceFlush failed: ${errorText(e)}`),
+      (e: unknown) => log.warn(`sink ${this.name}: forceFlush failed: ${thrownText(e)}`),
     );
     return withTimeout(p, this._limits.timeoutMs, () => undefined);
   }
@@ -200,7 +197,7 @@ export class SinkLane {
     this._bytes = 0;
     if (left.length === 0) return;
     const sink = this.sink;
-    const writeSync = this._encodes ? sink.writeEncodedSync : sink.writeSync;
+    const writeSync = this.encodes ? sink.writeEncodedSync : sink.writeSync;
     if (typeof writeSync !== "function") {
       this._drop(`exit_unflushed:${this.name}`, left.length);
       return;
@@ -212,14 +209,14 @@ export class SinkLane {
         this._stats.addExported(this.name, batch.length);
         this.settled += batch.length;
       } catch (e) {
-        this._drop(`sink_error:${this.name}`, batch.length, errorText(e));
+        this._drop(`sink_error:${this.name}`, batch.length, thrownText(e));
       }
     }
   }
 
   /** What the sink's write methods take: the `Encoded` entries themselves, or the records. */
   private _payload(entries: Entry[]): unknown[] {
-    return this._encodes ? entries : entries.map((e) => e.value);
+    return this.encodes ? entries : entries.map((e) => e.value);
   }
 
   /** A record refused at the door: lost, but never accepted, so flush marks ignore it. */
@@ -256,7 +253,7 @@ export class SinkLane {
     const n = entries.length;
     const sink = this.sink;
     const batch = this._payload(entries);
-    const write = callSink(() => (this._encodes ? sink.writeEncoded!(batch as Encoded<unknown>[]) : sink.write(batch as CanonicalSpan[])));
+    const write = callSink(() => (this.encodes ? sink.writeEncoded!(batch as Encoded<unknown>[]) : sink.write(batch as CanonicalSpan[])));
     const timeoutMs = this._limits.timeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const outcome = await Promise.race<SinkResult | typeof TIMED_OUT | { thrown: unknown }>([
@@ -284,7 +281,7 @@ export class SinkLane {
 
   private _account(outcome: SinkResult | { thrown: unknown } | undefined, n: number): void {
     if (outcome && typeof outcome === "object" && "thrown" in outcome) {
-      this._drop(`sink_error:${this.name}`, n, errorText(outcome.thrown));
+      this._drop(`sink_error:${this.name}`, n, thrownText(outcome.thrown));
       return;
     }
     const r = outcome as Partial<{ ok: boolean; dropped: number; reason: string; error: unknown }> | undefined;
@@ -297,7 +294,7 @@ export class SinkLane {
     const dropped = Number.isFinite(r.dropped) ? Math.min(n, Math.max(0, Math.floor(r.dropped as number))) : n;
     this._stats.addExported(this.name, n - dropped);
     this.settled += n - dropped;
-    const detail = typeof r.reason === "string" ? r.reason.slice(0, 100) : r.error !== undefined ? errorText(r.error) : undefined;
+    const detail = typeof r.reason === "string" ? r.reason.slice(0, 100) : r.error !== undefined ? thrownText(r.error) : undefined;
     this._drop(`sink_error:${this.name}`, dropped, detail);
   }
 

@@ -20,6 +20,7 @@ import { estimateSpanBytes } from "./queue";
 import { applyRolloutIds, getRolloutIds, SequenceCounters, type RolloutIds } from "./rollout";
 import { NO_FACTS, recordParentId, waitForPendingResource, type SpanFacts } from "./span-facts";
 import { StatsRecorder, type ProcessorStats } from "./stats";
+import { errorText } from "../internal/errors";
 
 
 /** Most spans converted between two yields to the event loop. */
@@ -32,11 +33,6 @@ export const CHUNK_MAX_MS = 4;
  * stalling one for seconds.
  */
 export const MAX_DUE_BATCHES = 4;
-
-function errorText(e: unknown): string {
-  const s = e instanceof Error ? `${e.name}: ${e.message}` : "non-Error value";
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
-}
 
 /** Yields to the event loop (I/O and timers run before the next chunk). */
 export function yieldToLoop(): Promise<void> {

@@ -12,11 +12,10 @@ import type { BatchMessage } from "./protocol";
 import { toCloneable, type BatchEntry, type ResourceSnapshot, type SnapshotWriter } from "./snapshot";
 import { deliverEncoded, encodeHere } from "./share";
 import type { WorkerLink } from "./worker-link";
+import { errorText } from "../../internal/errors";
 
-function errorText(e: unknown): string {
-  const s = e instanceof Error ? `${e.name}: ${e.message}` : "non-Error value";
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
-}
+/** How the app thread takes a share of the worker's work: see {@link Batch.add}. */
+export type ShareMode = "record" | "lines";
 
 export class Batch {
   readonly items: QueuedSpan[] = [];
@@ -36,18 +35,18 @@ export class Batch {
 
   /**
    * Gathers the span's facts (a filtered span stops here, counted) and snapshots it; with
-   * `convertHere`, converts it on this thread instead (the worker then only numbers, redacts
-   * and delivers it).
+   * `share`, converts it on this thread instead: the worker then only numbers, redacts and
+   * delivers the `record`, or only numbers and writes the `lines` (every sink is a file sink).
    */
-  add(item: QueuedSpan, convertHere = false): void {
+  add(item: QueuedSpan, share?: ShareMode): void {
     const facts = this._pipeline.gather(item.span);
     if (!facts) return;
     try {
-      if (convertHere) {
+      if (share) {
         const record = this._pipeline.toRecord(item.span, facts);
         if (!record) return; // counted by the pipeline
-        // Lines when every sink takes text (a string crosses threads far cheaper than a record).
-        const encoded = encodeHere(this._pipeline, record, item.bytes);
+        // A line crosses threads far cheaper than a record's object tree.
+        const encoded = share === "lines" ? encodeHere(this._pipeline, record, item.bytes) : undefined;
         if (encoded === null) return; // dropped, counted
         this.snaps.push(encoded ? { encoded } : { converted: record, bytes: item.bytes });
       } else {
@@ -118,15 +117,14 @@ export class InFlight {
     return this.posted;
   }
 
-  /** The worker converted batches 1…n (holding `spans` spans in all, when it says). */
-  ack(n: number, spans?: number): void {
+  /** The worker converted batches 1…n. */
+  ack(n: number): void {
     this.acked = Math.max(this.acked, n);
     for (let m = this._marks.peek(); m && m.n <= n; m = this._marks.peek()) {
       this._marks.shift();
       this._bytesAcked = m.bytes;
-      this.spansAcked = Math.max(this.spansAcked, m.spans);
+      this.spansAcked = m.spans;
     }
-    if (spans !== undefined) this.spansAcked = Math.max(this.spansAcked, spans);
   }
 
   /** Spans posted and not converted yet. */

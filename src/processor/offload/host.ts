@@ -31,10 +31,11 @@ import type { QueuedSpan } from "../queue";
 import { waitForPendingResource } from "../span-facts";
 import type { ProcessorStats } from "../stats";
 import { addCounts, mergeWorkerStats } from "./merge";
-import { Batch, InFlight } from "./batch";
+import { Batch, InFlight, type ShareMode } from "./batch";
 import type { FromWorker, SequenceMark, WorkerInit } from "./protocol";
 import { SnapshotWriter } from "./snapshot";
 import { WorkerLink } from "./worker-link";
+import { errorText } from "../../internal/errors";
 
 /** Longest time the `exit` hook waits for the worker. */
 export const EXIT_WAIT_MS = 2_000;
@@ -58,11 +59,6 @@ const MAX_BLOCK_MS = 50;
 type State = "running" | "failed" | "closed";
 
 const log = logger("processor");
-function errorText(e: unknown): string {
-  const s = e instanceof Error ? `${e.name}: ${e.message}` : "non-Error value";
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
-}
-
 export class OffloadHost implements RecordEngine {
   private readonly _link: WorkerLink;
   private readonly _writer = new SnapshotWriter();
@@ -70,6 +66,8 @@ export class OffloadHost implements RecordEngine {
   private _errors = 0;
   /** Spans converted on this thread because the worker was behind. */
   private _convertedHere = 0;
+  /** Lines when every sink is a file sink (see share.ts), else records. */
+  private readonly _shareMode: ShareMode;
   private readonly _sent = new InFlight();
   private _seq: SequenceMark = { process: 0, global: 0 };
   private _workerStats: ProcessorStats | undefined;
@@ -85,6 +83,7 @@ export class OffloadHost implements RecordEngine {
     entry: string,
     init: Omit<WorkerInit, "shared" | "exitPort" | "batchPort">,
   ) {
+    this._shareMode = init.sinks.every((s) => s.kind === "file") ? "lines" : "record";
     this._link = new WorkerLink(entry, init, { message: (m) => this._onMessage(m), failed: (why) => this._fail(why) });
   }
 
@@ -118,7 +117,7 @@ export class OffloadHost implements RecordEngine {
         return;
       }
       // The worker is behind: this chunk is converted here (see SHARE_AFTER_BATCHES).
-      const here = this._sent.waiting >= SHARE_AFTER_BATCHES * batchSize;
+      const share = this._sent.waiting >= SHARE_AFTER_BATCHES * batchSize ? this._shareMode : undefined;
       // Like the in-thread pipeline, a chunk keeps pace with what arrived during the last turn.
       let due = 0;
       if (arrivals) {
@@ -137,9 +136,9 @@ export class OffloadHost implements RecordEngine {
           batch = new Batch(this._pipeline, this._writer);
           await pending;
         }
-        batch.add(item, here);
+        batch.add(item, share);
         processed++;
-        if (here) this._convertedHere++;
+        if (share) this._convertedHere++;
         if (++taken >= Math.max(MIN_CHUNK_SPANS, due) && performance.now() - start > CHUNK_MAX_MS) break;
       }
       this._post(batch);
@@ -264,7 +263,7 @@ export class OffloadHost implements RecordEngine {
   private _onMessage(m: FromWorker): void {
     switch (m?.t) {
       case "ack":
-        this._sent.ack(m.n, m.spans);
+        this._sent.ack(m.n);
         this._seq = m.seq;
         this._merge(m.stats);
         for (const wake of this._ackWaiters.splice(0)) wake();

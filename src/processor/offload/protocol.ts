@@ -102,8 +102,6 @@ export interface SequenceMark {
 export interface AckMessage {
   t: "ack";
   n: number;
-  /** Spans received in batches 1…n. */
-  spans: number;
   seq: SequenceMark;
   stats: ProcessorStats;
 }

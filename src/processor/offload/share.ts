@@ -1,6 +1,6 @@
 /**
  * The app thread's share of the offload worker's work, as lines: when the worker is behind and
- * every sink encodes to text (the file sink), the app thread converts, redacts and encodes a
+ * every sink is a file sink, the app thread converts, redacts and encodes a
  * chunk itself and posts the lines; the worker only numbers them (`sequenceId`, in posting
  * order, so numbering stays strictly increasing) and hands them to its lanes. A line crosses
  * threads far cheaper than a record's object tree.
@@ -8,6 +8,7 @@
 import type { CanonicalSpan } from "../../model/record";
 import { hasSequencePlaceholder, SEQUENCE_PLACEHOLDER, withSequenceId } from "../../serialize/jsonl";
 import type { RecordPipeline } from "../pipeline";
+import { errorText } from "../../internal/errors";
 
 /** Each lane's line (`null` where that lane's sink refused the record) with a placeholder `sequenceId`, and the ids it is numbered by. */
 export interface EncodedRecord {
@@ -17,18 +18,15 @@ export interface EncodedRecord {
   attemptId?: string;
 }
 
-function errorText(e: unknown): string {
-  const s = e instanceof Error ? `${e.name}: ${e.message}` : "non-Error value";
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
-}
-
 /**
- * `record` (from `toRecord`) redacted and encoded by every lane's sink, with a placeholder
- * `sequenceId`. `null` when the record was dropped (counted); `undefined` when a lane cannot
- * take a pre-encoded line, so the record itself must go to the worker. Never throws.
+ * `record` (from `toRecord`) redacted and encoded by every lane's sink (the caller makes sure
+ * every sink is a file sink), with a placeholder `sequenceId`. `null` when the record was
+ * dropped (counted); `undefined` when a sink does not encode to text, or a line came out
+ * without the placeholder (a record cut down by redaction), so the record itself must go to
+ * the worker. Never throws.
  */
 export function encodeHere(pipeline: RecordPipeline, record: CanonicalSpan, bytes: number): EncodedRecord | null | undefined {
-  if (!pipeline.lanes.every((l) => l.encodesText)) return undefined;
+  if (!pipeline.lanes.every((l) => l.encodes)) return undefined;
   record.sequenceId = SEQUENCE_PLACEHOLDER;
   const redacted = pipeline.redact(record);
   if (!redacted) return null;
@@ -36,7 +34,7 @@ export function encodeHere(pipeline: RecordPipeline, record: CanonicalSpan, byte
   for (const lane of pipeline.lanes) {
     const entry = lane.encodeOnly(redacted, bytes);
     const line = entry?.value;
-    if (entry && (typeof line !== "string" || !hasSequencePlaceholder(line))) return undefined; // e.g. a record cut down by redaction
+    if (entry && (typeof line !== "string" || !hasSequencePlaceholder(line))) return undefined;
     out.lines.push(entry ? (line as string) : null);
     out.bytes.push(entry ? entry.bytes : 0);
   }

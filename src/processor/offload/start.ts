@@ -12,14 +12,10 @@ import type { CanonicalSpanProcessorOptions, ProcessorSettings } from "../option
 import type { RecordPipeline } from "../pipeline";
 import { OffloadHost } from "./host";
 import type { WorkerPipelineOptions } from "./protocol";
+import { errorText } from "../../internal/errors";
 
 const KINDS: ReadonlySet<string> = new Set(["file", "otlp", "console"]);
 const log = logger("processor");
-
-function errorText(e: unknown): string {
-  const s = e instanceof Error ? `${e.name}: ${e.message}` : "non-Error value";
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
-}
 
 /** The built worker entry next to the running bundle (`dist/worker.cjs` or `.mjs`), if there is one. */
 export function workerEntry(): string | undefined {

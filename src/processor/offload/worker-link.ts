@@ -18,11 +18,7 @@ import {
   type ToWorker,
   type WorkerInit,
 } from "./protocol";
-
-function errorText(e: unknown): string {
-  const s = e instanceof Error ? `${e.name}: ${e.message}` : "non-Error value";
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
-}
+import { errorText } from "../../internal/errors";
 
 export interface LinkEvents {
   message(m: FromWorker): void;

@@ -161,7 +161,7 @@ function convertBatch(m: BatchMessage): void {
   scheduleKick();
   spansReceived += m.spans.length;
   latest = { n: m.n, through: spansReceived, targets: pipeline.lanes.map((l) => l.accepted) };
-  post({ t: "ack", n: m.n, spans: spansReceived, seq: pipeline.sequences.issued(), stats: stats() });
+  post({ t: "ack", n: m.n, seq: pipeline.sequences.issued(), stats: stats() });
   convertedBatch = Math.max(convertedBatch, m.n);
   Atomics.store(ints, SHARED_CONVERTED_BATCH, convertedBatch);
   Atomics.notify(ints, SHARED_CONVERTED_BATCH);
