@@ -34,6 +34,21 @@ export const CHUNK_MAX_MS = 4;
  */
 export const MAX_DUE_BATCHES = 4;
 
+/**
+ * Keeping pace: a function that returns, at each chunk start, how many spans arrived since the
+ * previous call (at most {@link MAX_DUE_BATCHES} batches' worth); always 0 without `arrivals`.
+ */
+export function pacer(arrivals: (() => number) | undefined, batchSize: number): () => number {
+  if (!arrivals) return () => 0;
+  let seen = arrivals();
+  return () => {
+    const now = arrivals();
+    const due = Math.min(now - seen, MAX_DUE_BATCHES * batchSize);
+    seen = now;
+    return due;
+  };
+}
+
 /** Yields to the event loop (I/O and timers run before the next chunk). */
 export function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -208,15 +223,10 @@ export class RecordPipeline {
    */
   async processChunked(next: () => QueuedSpan | undefined, onProgress?: (processed: number) => void, arrivals?: () => number): Promise<void> {
     let processed = 0;
-    let seen = arrivals ? arrivals() : 0;
+    const dueNow = pacer(arrivals, this._settings.maxExportBatchSize);
     for (;;) {
       const start = performance.now();
-      let due = 0;
-      if (arrivals) {
-        const now = arrivals();
-        due = Math.min(now - seen, MAX_DUE_BATCHES * this._settings.maxExportBatchSize);
-        seen = now;
-      }
+      const due = dueNow();
       let count = 0;
       let item: QueuedSpan | undefined;
       while ((count < due || (count < CHUNK_MAX_SPANS && performance.now() - start <= CHUNK_MAX_MS)) && (item = next()) !== undefined) {

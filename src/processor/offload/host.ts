@@ -26,7 +26,7 @@ import { performance } from "node:perf_hooks";
 import { logger } from "../../internal/diag";
 import { withTimeout } from "../../internal/timers";
 import type { ProcessorSettings } from "../options";
-import { MAX_DUE_BATCHES, yieldToLoop, type RecordEngine, type RecordPipeline } from "../pipeline";
+import { pacer, yieldToLoop, type RecordEngine, type RecordPipeline } from "../pipeline";
 import type { QueuedSpan } from "../queue";
 import { waitForPendingResource } from "../span-facts";
 import type { ProcessorStats } from "../stats";
@@ -100,7 +100,7 @@ export class OffloadHost implements RecordEngine {
   async processChunked(next: () => QueuedSpan | undefined, onProgress?: (processed: number) => void, arrivals?: () => number): Promise<void> {
     let processed = 0;
     const batchSize = this._settings.maxExportBatchSize;
-    let seen = arrivals ? arrivals() : 0;
+    const dueNow = pacer(arrivals, batchSize);
     for (;;) {
       if (this._running && this._inFlightFull()) this._waitForWorker(MAX_BLOCK_MS);
       if (this._running && this._inFlightFull()) {
@@ -119,12 +119,7 @@ export class OffloadHost implements RecordEngine {
       // The worker is behind: this chunk is converted here (see SHARE_AFTER_BATCHES).
       const share = this._sent.waiting >= SHARE_AFTER_BATCHES * batchSize ? this._shareMode : undefined;
       // Like the in-thread pipeline, a chunk keeps pace with what arrived during the last turn.
-      let due = 0;
-      if (arrivals) {
-        const now = arrivals();
-        due = Math.min(now - seen, MAX_DUE_BATCHES * batchSize);
-        seen = now;
-      }
+      const due = dueNow();
       let batch = new Batch(this._pipeline, this._writer);
       let item: QueuedSpan | undefined;
       let taken = 0;
