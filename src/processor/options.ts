@@ -108,8 +108,10 @@ export interface CanonicalPipelineOptions {
 /** Options of `CanonicalSpanProcessor`. */
 export interface CanonicalSpanProcessorOptions extends CanonicalPipelineOptions {
   /**
-   * Delay between two exports when fewer than `maxExportBatchSize` spans are waiting, in ms.
-   * Env: `OTEL_BSP_SCHEDULE_DELAY`.
+   * How long a sink's partial batch (fewer than `maxExportBatchSize` records) waits before it
+   * is written, in ms; a full batch is written at once. Spans are converted at the next
+   * event-loop turn whatever the batch size, so a span never waits for a batch to fill (a span
+   * that outlives two young-generation GCs costs the app two copies). Env: `OTEL_BSP_SCHEDULE_DELAY`.
    * @default 5000
    */
   scheduledDelayMillis?: number;

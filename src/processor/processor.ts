@@ -4,15 +4,17 @@
  *
  * Hot path: `onStart` remembers `withRollout` ids (a WeakMap, the span is never touched);
  * `onEnd` does a count check and pushes the span reference. Everything else — byte accounting,
- * conversion, redaction, I/O — runs later, off `span.end()`: the byte estimate on the next turn
- * of the event loop, conversion when `maxExportBatchSize` spans wait or `scheduledDelayMillis`
- * passed (in time-bounded chunks), and delivery per sink with one write in flight each. With
+ * conversion, redaction, I/O — runs later, off `span.end()`: the byte estimate and conversion on
+ * the next turn of the event loop (in time-bounded chunks), and delivery per sink with one
+ * write in flight each, a batch when `maxExportBatchSize` records wait or `scheduledDelayMillis`
+ * passed. Converting at once rather than per batch keeps spans from outliving young-generation
+ * GCs (a promoted span is copied twice: measured, that was most of the pipeline's GC time). With
  * `offload: true`, the export path only snapshots spans and posts them to a worker thread that
  * does the rest (offload/host.ts).
  */
 import type { Context } from "@opentelemetry/api";
 import { logger } from "../internal/diag";
-import { safeUnref, withTimeout } from "../internal/timers";
+import { withTimeout } from "../internal/timers";
 import type { SpanInput } from "../read/span-input";
 import { registerExitHooks, type ExitParticipant } from "./exit-hooks";
 import { resolveSettings, type CanonicalSpanProcessorOptions, type ProcessorSettings } from "./options";
@@ -45,7 +47,6 @@ export class CanonicalSpanProcessor {
   private readonly _stats: RecordPipeline["stats"];
   private readonly _log = logger("processor");
   private _tickScheduled = false;
-  private _timer: ReturnType<typeof setTimeout> | undefined;
   private _pumping = false;
   /** Convert until `queue.takenTotal` reaches this (admitted-span count). */
   private _convertTarget = 0;
@@ -141,19 +142,9 @@ export class CanonicalSpanProcessor {
     this._tickScheduled = false;
     try {
       this._admit();
-      const waiting = this._queue.admittedLength;
-      const batch = this._settings.maxExportBatchSize;
-      if (this._engine.eager === true && waiting > 0) {
-        // Offload: hand every span to the worker at once (a queued span that outlives a young-
-        // generation GC costs the app thread a copy); the worker batches sink writes itself.
-        this._convertTarget = Math.max(this._convertTarget, this._queue.admittedTotal);
-        this._startPump();
-      } else if (waiting >= batch) {
-        this._convertTarget = Math.max(this._convertTarget, this._queue.takenTotal + Math.floor(waiting / batch) * batch);
-        this._startPump();
-      } else if (waiting > 0) {
-        this._armTimer();
-      }
+      if (this._queue.admittedLength === 0) return;
+      this._convertTarget = Math.max(this._convertTarget, this._queue.admittedTotal);
+      this._startPump();
     } catch (e) {
       this._log.debug(`export tick failed: ${e instanceof Error ? e.message : "non-Error value"}`);
     }
@@ -163,30 +154,13 @@ export class CanonicalSpanProcessor {
     this._queue.admit(() => this._stats.drop("queue_full_bytes"));
   }
 
-  private _armTimer(): void {
-    if (this._timer !== undefined || this._pumping || this._isShutdown) return;
-    this._timer = safeUnref(
-      setTimeout(() => {
-        this._timer = undefined;
-        this._convertTarget = Math.max(this._convertTarget, this._queue.admittedTotal);
-        this._startPump();
-      }, this._settings.scheduledDelayMillis),
-    );
-  }
-
-  private _clearTimer(): void {
-    if (this._timer !== undefined) clearTimeout(this._timer);
-    this._timer = undefined;
-  }
-
   private _startPump(): void {
     if (this._pumping) return;
     this._pumping = true;
-    this._clearTimer();
     void this._pump();
   }
 
-  /** Converts up to `_convertTarget` in chunks, then lets the lanes write partial batches. */
+  /** Converts up to `_convertTarget` in chunks, then arms the lanes' timer for partial batches. */
   private async _pump(): Promise<void> {
     const q = this._queue;
     // Runs never overlap, so everything taken before this run is already processed.
@@ -195,15 +169,14 @@ export class CanonicalSpanProcessor {
       await this._engine.processChunked(
         () => (q.takenTotal < this._convertTarget ? q.take() : undefined),
         (processed) => this._progress(base + processed),
-        () => q.admittedTotal,
+        () => q.admittedLength,
       );
     } catch (e) {
       this._log.debug(`export run failed: ${e instanceof Error ? e.message : "non-Error value"}`);
     } finally {
       this._pumping = false;
-      this._engine.kickAll();
+      this._engine.scheduleWrites();
       if (q.takenTotal < this._convertTarget && q.admittedLength > 0) this._startPump();
-      else if (q.admittedLength > 0) this._armTimer();
     }
   }
 
@@ -255,7 +228,6 @@ export class CanonicalSpanProcessor {
       this._stats.drop("shutdown_timeout", queued);
       this._progress(this._queue.takenTotal);
       this._engine.closeLanes("shutdown_timeout");
-      this._clearTimer();
       await this._engine.shutdownSinks(left);
     } catch (e) {
       this._log.debug(`shutdown failed: ${e instanceof Error ? e.message : "non-Error value"}`);
@@ -277,7 +249,6 @@ export class CanonicalSpanProcessor {
 
   private _onExit(): void {
     if (this._isShutdown) return;
-    this._clearTimer();
     this._admit();
     const q = this._queue;
     this._engine.processSync(() => q.take());

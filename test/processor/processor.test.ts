@@ -51,6 +51,31 @@ describe("CanonicalSpanProcessor", () => {
     expect(sink.writes).toBe(1);
   });
 
+  it("converts on the next turn without waiting for a batch, and writes the partial batch only on its timer", async () => {
+    const sink = new RecordingSink();
+    const p = processor({ sinks: [sink], scheduledDelayMillis: 60_000 });
+    const { tracer } = tracerWith(p);
+    // Fewer spans per turn than a batch (512): none may wait in the queue across turns, since a
+    // span that outlives two young-generation GCs is promoted (copied twice).
+    for (let turn = 0; turn < 5; turn++) {
+      endSpans(tracer, 100, `t${turn}`);
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      const s = p.stats();
+      expect(s.queueLength).toBe(0);
+      expect(s.converted).toBe(100 * (turn + 1));
+    }
+    // 500 records wait in the sink's backlog: a full batch is written by itself, a partial one
+    // only when scheduledDelayMillis passes (or a flush asks).
+    expect(sink.writes).toBe(0);
+    expect(p.stats().backlog).toEqual({ rec: 500 });
+    endSpans(tracer, 100, "full");
+    await waitFor(() => sink.writes === 1, 10_000, "a full batch");
+    expect(sink.batchSizes).toEqual([512]);
+    await p.forceFlush();
+    expect(sink.records).toHaveLength(600);
+  });
+
   it("keeps at most one write in flight per sink, with a slow sink and many batches", async () => {
     const slow = new RecordingSink("slow");
     slow.delayMs = 15;

@@ -91,16 +91,11 @@ export class OffloadHost implements RecordEngine {
     return this._state === "running";
   }
 
-  /** Post every span at once while the worker runs (see the processor's export tick). */
-  get eager(): boolean {
-    return this._state === "running";
-  }
-
   /** Snapshots spans from `next()` and posts them in batches; in-thread once the worker failed. Never rejects. */
-  async processChunked(next: () => QueuedSpan | undefined, onProgress?: (processed: number) => void, arrivals?: () => number): Promise<void> {
+  async processChunked(next: () => QueuedSpan | undefined, onProgress?: (processed: number) => void, waiting?: () => number): Promise<void> {
     let processed = 0;
     const batchSize = this._settings.maxExportBatchSize;
-    const dueNow = pacer(arrivals, batchSize);
+    const dueNow = pacer(waiting, batchSize);
     for (;;) {
       if (this._running && this._inFlightFull()) this._waitForWorker(MAX_BLOCK_MS);
       if (this._running && this._inFlightFull()) {
@@ -113,12 +108,12 @@ export class OffloadHost implements RecordEngine {
         }
       }
       if (!this._running) {
-        await this._pipeline.processChunked(next, (p) => onProgress?.(processed + p), arrivals);
+        await this._pipeline.processChunked(next, (p) => onProgress?.(processed + p), waiting);
         return;
       }
       // The worker is behind: this chunk is converted here (see SHARE_AFTER_BATCHES).
       const share = this._sent.waiting >= SHARE_AFTER_BATCHES * batchSize ? this._shareMode : undefined;
-      // Like the in-thread pipeline, a chunk keeps pace with what arrived during the last turn.
+      // Like the in-thread pipeline, a chunk takes at least what is waiting when it starts.
       const due = dueNow();
       let batch = new Batch(this._pipeline, this._writer);
       let item: QueuedSpan | undefined;
@@ -149,8 +144,9 @@ export class OffloadHost implements RecordEngine {
     this._pipeline.processSync(next);
   }
 
-  kickAll(): void {
-    this._pipeline.kickAll();
+  /** The in-thread lanes' write timer (used once the worker failed; the worker arms its own). */
+  scheduleWrites(): void {
+    this._pipeline.scheduleWrites();
   }
 
   /** Resolves when the worker delivered and flushed everything posted before (or failed). Never rejects. */

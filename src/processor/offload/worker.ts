@@ -74,17 +74,6 @@ const spansWritten = new BigInt64Array(init.shared, SHARED_WRITTEN_SPANS_OFFSET,
 let spansReceived = 0;
 let writtenBatch = 0;
 
-// The app thread posts at every event-loop turn; the lanes write full batches by themselves, and
-// partial ones after `scheduledDelayMillis`, as the in-thread processor's export runs would.
-let kickTimer: ReturnType<typeof setTimeout> | undefined;
-function scheduleKick(): void {
-  if (kickTimer !== undefined || pipeline.lanes.every((l) => l.pending === 0)) return;
-  kickTimer = setTimeout(() => {
-    kickTimer = undefined;
-    pipeline.kickAll();
-  }, init.settings.scheduledDelayMillis);
-}
-
 const stats = (): ProcessorStats => pipeline.snapshot({ length: 0, bytes: 0 });
 const settled = (): Promise<unknown> => Promise.all(pipeline.lanes.map((l) => l.whenSettled()));
 
@@ -158,7 +147,7 @@ function convertBatch(m: BatchMessage): void {
       pipeline.stats.drop("convert_error", 1, text(e)); // build never throws; a malformed snapshot might
     }
   }
-  scheduleKick();
+  pipeline.scheduleWrites(); // lanes write full batches by themselves, partial ones after scheduledDelayMillis
   spansReceived += m.spans.length;
   latest = { n: m.n, through: spansReceived, targets: pipeline.lanes.map((l) => l.accepted) };
   post({ t: "ack", n: m.n, seq: pipeline.sequences.issued(), stats: stats() });
