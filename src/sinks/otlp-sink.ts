@@ -1,9 +1,10 @@
 /**
  * OtlpSink: canonical records → OTLP/HTTP (SPEC.md §5, RELIABILITY.md §1.4–1.7, §5.3 A).
  *
- * Each record becomes one OTLP span with the current GenAI semconv keys (otlp-span.ts),
- * encoded by the stock `@opentelemetry/otlp-transformer` serializers (`http/protobuf` or
- * `http/json`) and POSTed by our transport (otlp-transport.ts) with the OTLP retry policy
+ * Each record becomes one OTLP span with the current GenAI semconv keys (otlp-span.ts), encoded
+ * as soon as it is built: as OTLP/JSON text directly (otlp-json.ts, `http/json`, the default), or
+ * for the stock `@opentelemetry/otlp-transformer` protobuf serializer (`http/protobuf`). It is
+ * POSTed by our transport (otlp-transport.ts) with the OTLP retry policy
  * (otlp-retry.ts). On top of the stock exporter it adds:
  * - one deadline per `write()` covering every attempt, retry and split;
  * - batches over `maxRequestBytes` split before sending, never sent;
@@ -16,6 +17,7 @@
  */
 import { context } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { jsonRequest, OtlpJsonEncoder, type OtlpJsonSpan } from "./otlp-json";
 import { logger } from "../internal/diag";
 import { withTimeout } from "../internal/timers";
 import type { CanonicalSpan } from "../model/record";
@@ -37,8 +39,16 @@ export interface OtlpSinkStats {
   dropped: Record<string, number>;
 }
 
+/** A record as the sink keeps it until its request: OTLP/JSON span text, or a span for the protobuf serializer. */
+export type OtlpEncodedSpan = OtlpJsonSpan | ReadableSpan;
+
+/** Trace and span id of an encoded span, for diagnostics. */
+function idsOf(s: OtlpEncodedSpan): { traceId: string; spanId: string } {
+  return "text" in s ? s : s.spanContext();
+}
+
 interface Encoder {
-  serialize(spans: ReadableSpan[]): Uint8Array | undefined;
+  serialize(spans: OtlpEncodedSpan[]): Uint8Array | undefined;
   /** `partialSuccess.rejectedSpans` and its message, from a success response body. */
   rejected(body: Uint8Array): { count: number; message: string };
   suppress<T>(fn: () => T): T;
@@ -80,7 +90,7 @@ class Tally {
  * @example
  * new CanonicalSpanProcessor({ sinks: [new OtlpSink({ url: "http://collector:4318/v1/traces" })] });
  */
-export class OtlpSink implements SpanSink<ReadableSpan> {
+export class OtlpSink implements SpanSink<OtlpEncodedSpan> {
   readonly name = "otlp";
   private readonly _config: ResolvedOtlpConfig;
   /** The options as given, for the offload worker: it resolves them against the same environment. */
@@ -96,12 +106,15 @@ export class OtlpSink implements SpanSink<ReadableSpan> {
   private _shutdown: Promise<void> | undefined;
   /** Shares resource and scope objects between encoded records (the serializers group by identity). */
   private _interner = new OtlpInterner();
+  /** Encodes records as OTLP/JSON text (`http/json`). */
+  private readonly _json: OtlpJsonEncoder | undefined;
 
   /** Throws a TypeError for invalid options; invalid environment values only warn. */
   constructor(options: OtlpSinkOptions = {}) {
     this._config = resolveOtlpConfig(options);
     this._options = options;
     this._secrets = secretsOf(this._config);
+    this._json = this._config.protocol === "http/json" ? new OtlpJsonEncoder() : undefined;
   }
 
   /** The endpoint, without credentials or query. */
@@ -124,12 +137,17 @@ export class OtlpSink implements SpanSink<ReadableSpan> {
   }
 
   /**
-   * One record as the OTLP span the serializers take (the processor calls this as soon as the
-   * record is built, so the mapping runs in its export turn and the write only serializes and
-   * sends). A record that cannot be mapped is refused and counted (`serialize_error`).
+   * One record as its OTLP span (JSON text, or a span for the protobuf serializer): the
+   * processor calls this as soon as the record is built, so the mapping runs in its export turn
+   * and the write only assembles and sends. A record that cannot be mapped is refused and
+   * counted (`serialize_error`).
    */
-  encode(record: CanonicalSpan): EncodeResult<ReadableSpan> {
+  encode(record: CanonicalSpan): EncodeResult<OtlpEncodedSpan> {
     try {
+      if (this._json) {
+        const value = this._json.span(record);
+        return { ok: true, value, bytes: value.bytes };
+      }
       if (this._interner.size > MAX_INTERNED) this._interner = new OtlpInterner();
       return { ok: true, value: toOtlpSpan(record, this._interner) };
     } catch {
@@ -139,7 +157,7 @@ export class OtlpSink implements SpanSink<ReadableSpan> {
   }
 
   /** {@link OtlpSink.write} for spans from {@link OtlpSink.encode}. */
-  writeEncoded(spans: readonly Encoded<ReadableSpan>[]): Promise<SinkResult> {
+  writeEncoded(spans: readonly Encoded<OtlpEncodedSpan>[]): Promise<SinkResult> {
     return this._track(spans.length, () => this._send(spans.map((s) => s.value), new Tally()));
   }
 
@@ -181,12 +199,13 @@ export class OtlpSink implements SpanSink<ReadableSpan> {
     const n = records.length;
     const tally = new Tally();
     const interner = new OtlpInterner();
-    const spans: ReadableSpan[] = [];
+    const json = this._json;
+    const spans: OtlpEncodedSpan[] = [];
     for (let i = 0; i < n; i++) {
       // Convert in slices so a large batch never blocks the event loop for long.
       if (i > 0 && i % CONVERT_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       try {
-        spans.push(toOtlpSpan(records[i]!, interner));
+        spans.push(json ? json.span(records[i]!) : toOtlpSpan(records[i]!, interner));
       } catch {
         tally.drop(1, "serialize_error");
       }
@@ -195,7 +214,7 @@ export class OtlpSink implements SpanSink<ReadableSpan> {
   }
 
   /** Serializes and sends `spans` within one deadline; `n` counts the records of the write (spans plus those `tally` already dropped). */
-  private async _send(spans: ReadableSpan[], tally: Tally, n = spans.length): Promise<SinkResult> {
+  private async _send(spans: OtlpEncodedSpan[], tally: Tally, n = spans.length): Promise<SinkResult> {
     const { timeoutMillis } = this._config;
     const deadline = Number.isFinite(timeoutMillis) ? Date.now() + timeoutMillis : Infinity;
     const encoder = await this._loadEncoder();
@@ -213,7 +232,7 @@ export class OtlpSink implements SpanSink<ReadableSpan> {
   }
 
   /** Sends `spans`, splitting on size and isolating spans refused with 400/413. Never rejects. */
-  private async _deliver(spans: ReadableSpan[], enc: Encoder, deadline: number, tally: Tally, budget: { left: number }, isolating: boolean): Promise<void> {
+  private async _deliver(spans: OtlpEncodedSpan[], enc: Encoder, deadline: number, tally: Tally, budget: { left: number }, isolating: boolean): Promise<void> {
     const n = spans.length;
     if (n === 0) return;
     if (this._abort.signal.aborted) return tally.drop(n, "shutdown");
@@ -231,7 +250,7 @@ export class OtlpSink implements SpanSink<ReadableSpan> {
     }
     if (!body || body.byteLength > this._config.maxRequestBytes) {
       if (n > 1) return halves(isolating); // no request was made: splitting costs no budget
-      const s = spans[0]!.spanContext();
+      const s = idsOf(spans[0]!);
       const why = body ? "oversize" : "serialize_error";
       this._warn(why, `dropped span ${s.spanId} (trace ${s.traceId}): ${body ? `${body.byteLength} bytes encoded, over maxRequestBytes ${this._config.maxRequestBytes}` : "could not be encoded"}`);
       return tally.drop(1, why);
@@ -258,7 +277,7 @@ export class OtlpSink implements SpanSink<ReadableSpan> {
   }
 
   /** Accounts the final attempt result for `spans`. */
-  private _handle(result: AttemptResult, spans: ReadableSpan[], enc: Encoder, tally: Tally): void {
+  private _handle(result: AttemptResult, spans: OtlpEncodedSpan[], enc: Encoder, tally: Tally): void {
     const n = spans.length;
     if (result.kind === "success") {
       let rejected = { count: 0, message: "" };
@@ -277,7 +296,7 @@ export class OtlpSink implements SpanSink<ReadableSpan> {
       return;
     }
     if (isRefusal(result)) {
-      const s = spans[0]!.spanContext();
+      const s = idsOf(spans[0]!);
       this._warn("poison", `dropped span ${s.spanId} (trace ${s.traceId}) refused by the collector: ${result.message}`);
       return tally.drop(1, "poison", result.message);
     }
@@ -317,7 +336,7 @@ export class OtlpSink implements SpanSink<ReadableSpan> {
       const serializer = json ? transformer.JsonTraceSerializer : transformer.ProtobufTraceSerializer;
       type Spans = Parameters<typeof serializer.serializeRequest>[0];
       return {
-        serialize: (spans) => serializer.serializeRequest(spans as unknown as Spans),
+        serialize: (spans) => (json ? jsonRequest(spans as OtlpJsonSpan[]) : serializer.serializeRequest(spans as unknown as Spans)),
         rejected: (body) => {
           if (body.byteLength === 0) return { count: 0, message: "" };
           // JSON is parsed here, not by the stock deserializer: its parse-error diag would echo the body.

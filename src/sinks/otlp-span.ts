@@ -109,7 +109,7 @@ function set(attrs: Attrs, key: string, value: AttributeValue | undefined): void
   if (value !== undefined && !(key in attrs)) attrs[key] = value;
 }
 
-function convertAttributes(src: JsonObject | undefined): Attributes {
+export function convertAttributes(src: JsonObject | undefined): Attributes {
   const out: Attrs = Object.create(null);
   if (!src) return out;
   for (const k of Object.keys(src)) set(out, k, toAttributeValue(src[k]));
