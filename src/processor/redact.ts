@@ -11,6 +11,7 @@
 import { logger } from "../internal/diag";
 import type { CanonicalSpan, JsonValue } from "../model/record";
 import { MAX_JSON_DEPTH, setOwn } from "../read/json";
+import { forgetRawJson } from "../read/raw-json";
 import { removeContent } from "./content";
 import { applyMask, MASK_FAILED } from "./mask";
 import { secretKeyKind, type SecretKeyKind } from "./secret-keys";
@@ -193,6 +194,12 @@ function structuralOnly(record: CanonicalSpan, reason: string): CanonicalSpan {
   return out as unknown as CanonicalSpan;
 }
 
+/** Forgets the JSON texts the record's messages were parsed from (see raw-json.ts). */
+function forgetRawTexts(record: CanonicalSpan): void {
+  forgetRawJson(record.llm?.inputMessages);
+  forgetRawJson(record.llm?.outputMessages);
+}
+
 /**
  * Builds the redaction stage of the pipeline (see the module comment). Invalid options throw here,
  * at construction; the returned function never throws.
@@ -229,6 +236,8 @@ export function createRedactor(opts: RedactionOptions = {}): Redactor {
 
   const run = (record: CanonicalSpan): CanonicalSpan => {
     try {
+      // Removal and masks change content: the encoders must not embed the original texts.
+      if (!captureContent || mask) forgetRawTexts(record);
       if (!captureContent) {
         const removed = removeContent(record);
         if (removed.length > 0) {
@@ -247,6 +256,7 @@ export function createRedactor(opts: RedactionOptions = {}): Redactor {
           if (y !== x) rec[k] = y;
         }
         stats.secretsRedacted += walker.found;
+        if (walker.found > 0) forgetRawTexts(record);
       }
       return record;
     } catch (e) {

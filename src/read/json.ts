@@ -64,7 +64,8 @@ export function looksLikeJson(s: string): boolean {
 }
 
 export type ParseOutcome =
-  | { ok: true; value: JsonValue }
+  /** `rebuilt`: the value is not the `JSON.parse` result itself (see sanitizeJson). */
+  | { ok: true; value: JsonValue; rebuilt: boolean }
   | { ok: false; reason: "not_json" | "invalid" | "too_deep" };
 
 const TOO_DEEP = 2;
@@ -111,7 +112,7 @@ export function parseJsonText(text: string, maxDepth = MAX_JSON_DEPTH): ParseOut
   }
   const check = checkJson(parsed, 0, maxDepth);
   if (check === TOO_DEEP) return { ok: false, reason: "too_deep" };
-  return { ok: true, value: check === 0 ? (parsed as JsonValue) : sanitizeJson(parsed) };
+  return check === 0 ? { ok: true, value: parsed as JsonValue, rebuilt: false } : { ok: true, value: sanitizeJson(parsed), rebuilt: true };
 }
 
 /**

@@ -9,7 +9,8 @@
  */
 import type { ChatMessage, JsonValue, MessagePart, ToolCall } from "../model/record";
 import { normalizeFinishReason } from "./finish";
-import { maybeJson } from "./json";
+import { maybeJson, parseJsonText } from "./json";
+import { rememberRawJson } from "./raw-json";
 
 type Obj = Record<string, unknown>;
 
@@ -223,17 +224,33 @@ export function normalizeMessage(m: unknown, defaultRole = "user"): ChatMessage 
   return msg;
 }
 
-/** A list of messages from an array or JSON text; undefined when nothing message-like is there. */
+/**
+ * A list of messages from an array or JSON text; undefined when nothing message-like is there.
+ * JSON text already in the canonical form comes back as its parse result itself, with the text
+ * remembered for the encoders to embed (raw-json.ts).
+ */
 export function normalizeMessages(v: unknown, defaultRole = "user"): ChatMessage[] | undefined {
-  const parsed = maybeJson(v);
+  let parsed: unknown = v;
+  let text: string | undefined;
+  if (typeof v === "string") {
+    const r = parseJsonText(v);
+    if (r.ok) {
+      parsed = r.value;
+      if (!r.rebuilt) text = v;
+    }
+  }
   const list = Array.isArray(parsed) ? parsed : isObj(parsed) && Array.isArray(parsed.messages) ? parsed.messages : undefined;
   if (!list) return undefined;
   const out: ChatMessage[] = [];
+  let unchanged = list === parsed;
   for (const m of list) {
     const n = normalizeMessage(m, defaultRole);
     if (n) out.push(n);
+    if (n !== m) unchanged = false;
   }
-  return out.length > 0 ? out : undefined;
+  if (out.length === 0) return undefined;
+  if (unchanged && text !== undefined && rememberRawJson(list, text)) return list as ChatMessage[];
+  return out;
 }
 
 /** System instructions: an array of parts (OTel), a string, or messages → parts. */

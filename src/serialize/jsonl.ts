@@ -14,7 +14,9 @@
  * - U+2028 / U+2029 / U+0085 are legal in JSON but split lines for some line readers (Python's
  *   `splitlines`, editors): they are written escaped, so one record is always one line.
  */
+import { randomBytes } from "node:crypto";
 import { SCHEMA_VERSION } from "../model/record";
+import { rawJsonOf } from "../read/raw-json";
 import { setOwn } from "../read/json";
 import { toWellFormed, truncate } from "../read/strings";
 
@@ -46,13 +48,15 @@ function escapeLineSeparators(s: string): string {
  * fallback failed (the text would exceed V8's string limit). Never throws.
  */
 export function tryEncodeRecord(record: unknown): string | undefined {
+  let raw = rawMessagesOf(record);
   let s: string | undefined;
   try {
-    s = JSON.stringify(record) as string | undefined;
+    s = raw ? stringifyWithPlaceholders(record, raw) : (JSON.stringify(record) as string | undefined);
   } catch {
     s = undefined;
   }
   if (typeof s !== "string" || (s.indexOf("\\ud") !== -1 && LONE_SURROGATE_ESCAPE.test(s))) {
+    raw = undefined;
     try {
       s = JSON.stringify(toSafeJson(record)) as string | undefined;
     } catch {
@@ -60,7 +64,65 @@ export function tryEncodeRecord(record: unknown): string | undefined {
     }
     if (typeof s !== "string") return undefined;
   }
-  return escapeLineSeparators(s);
+  // The guards run on the text with placeholders: the embedded texts passed them when remembered.
+  s = escapeLineSeparators(s);
+  return raw ? spliceRaw(s, raw) : s;
+}
+
+/**
+ * Placeholders for message lists whose original JSON text is embedded (raw-json.ts): strings
+ * with a per-process random nonce, so no span data can contain their JSON form.
+ */
+const NONCE = randomBytes(12).toString("hex");
+const RAW_IN = `\u0001canonspan:in:${NONCE}`;
+const RAW_OUT = `\u0001canonspan:out:${NONCE}`;
+const RAW_IN_JSON = JSON.stringify(RAW_IN);
+const RAW_OUT_JSON = JSON.stringify(RAW_OUT);
+
+/** The original JSON texts of a record's message lists, where they can stand for them. */
+interface RawMessages {
+  input: string | undefined;
+  output: string | undefined;
+}
+
+function rawMessagesOf(record: unknown): RawMessages | undefined {
+  try {
+    const llm = (record as { llm?: { inputMessages?: unknown; outputMessages?: unknown } } | null | undefined)?.llm;
+    if (!llm) return undefined;
+    const input = rawJsonOf(llm.inputMessages);
+    const output = rawJsonOf(llm.outputMessages);
+    return input === undefined && output === undefined ? undefined : { input, output };
+  } catch {
+    return undefined; // a hostile getter: the plain path handles it
+  }
+}
+
+/**
+ * `JSON.stringify(record)` with the message lists of `raw` written as placeholders: they are
+ * swapped in for the call (the record is ours, and this runs synchronously) and restored after.
+ * Re-escaping two ~2 KB message lists was a third of a chat record's serialization.
+ */
+function stringifyWithPlaceholders(record: unknown, raw: RawMessages): string | undefined {
+  const llm = (record as { llm: { inputMessages?: unknown; outputMessages?: unknown } }).llm;
+  const input = llm.inputMessages;
+  const output = llm.outputMessages;
+  try {
+    if (raw.input !== undefined) llm.inputMessages = RAW_IN;
+    if (raw.output !== undefined) llm.outputMessages = RAW_OUT;
+    return JSON.stringify(record) as string | undefined;
+  } finally {
+    llm.inputMessages = input;
+    llm.outputMessages = output;
+  }
+}
+
+/** `text` with each placeholder replaced by its raw text, in one pass (the input list comes first). */
+function spliceRaw(text: string, raw: RawMessages): string {
+  const i = raw.input === undefined ? -1 : text.indexOf(RAW_IN_JSON);
+  const j = raw.output === undefined ? -1 : text.indexOf(RAW_OUT_JSON, i === -1 ? 0 : i);
+  if (j === -1) return i === -1 ? text : text.slice(0, i) + raw.input! + text.slice(i + RAW_IN_JSON.length);
+  if (i === -1) return text.slice(0, j) + raw.output! + text.slice(j + RAW_OUT_JSON.length);
+  return text.slice(0, i) + raw.input! + text.slice(i + RAW_IN_JSON.length, j) + raw.output! + text.slice(j + RAW_OUT_JSON.length);
 }
 
 /**

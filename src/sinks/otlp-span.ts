@@ -21,6 +21,7 @@ import type {
   SpanType,
   StatusCodeName,
 } from "../model/record";
+import { rawJsonOf } from "../read/raw-json";
 
 /** Canonical provider (CONVENTIONS §8.3) → `gen_ai.provider.name` value; others pass through. */
 const PROVIDER_TO_SEMCONV: Readonly<Record<string, string>> = {
@@ -152,8 +153,9 @@ function llmAttributes(r: CanonicalSpan, a: Attrs): void {
   set(a, "gen_ai.response.id", llm.responseId);
   if (llm.finishReasons?.length) set(a, "gen_ai.response.finish_reasons", llm.finishReasons);
   if (llm.systemInstructions) set(a, "gen_ai.system_instructions", safeJson(llm.systemInstructions));
-  if (llm.inputMessages) set(a, "gen_ai.input.messages", safeJson(llm.inputMessages));
-  if (llm.outputMessages) set(a, "gen_ai.output.messages", safeJson(llm.outputMessages));
+  // Messages still in the JSON text they came in (raw-json.ts) are sent as that text.
+  if (llm.inputMessages) set(a, "gen_ai.input.messages", rawJsonOf(llm.inputMessages) ?? safeJson(llm.inputMessages));
+  if (llm.outputMessages) set(a, "gen_ai.output.messages", rawJsonOf(llm.outputMessages) ?? safeJson(llm.outputMessages));
   else if (llm.toolCalls?.length) set(a, "canonspan.llm.tool_calls", safeJson(llm.toolCalls));
   if (llm.toolDefinitions) set(a, "gen_ai.tool.definitions", safeJson(llm.toolDefinitions));
 }

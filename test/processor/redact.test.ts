@@ -2,6 +2,8 @@ import { SpanStatusCode } from "@opentelemetry/api";
 import { toCanonicalSpan } from "../../src/convert/to-canonical";
 import type { CanonicalSpan, JsonValue } from "../../src/model/record";
 import { CONTENT_REMOVED_KEY, createRedactor, MASK_FAILED, type MaskFn } from "../../src/processor/redact";
+import { encodeRecord } from "../../src/serialize/jsonl";
+import { recordAttributes } from "../../src/sinks/otlp-span";
 import { expectValidRecord } from "../helpers/schema";
 import { makeSpan } from "../helpers/spans";
 
@@ -329,5 +331,40 @@ describe("internal failure", () => {
     expect(JSON.stringify(out)).not.toContain("CANARY");
     expect(redactor.stats.errors).toBe(1);
     expectValidRecord(out);
+  });
+});
+
+describe("redaction and the message texts the encoders embed", () => {
+  function chat(input: unknown[]): CanonicalSpan {
+    return toCanonicalSpan(
+      makeSpan({ name: "chat m", attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "m", "gen_ai.input.messages": JSON.stringify(input) } }),
+    );
+  }
+  /** Everything the record becomes on its way out: the JSONL line and the OTLP message attribute. */
+  const outputs = (r: CanonicalSpan): string => `${encodeRecord(r)}\n${String(recordAttributes(r)["gen_ai.input.messages"])}`;
+
+  it("a secret redacted inside a message never reaches the line or the OTLP attribute through the original text", () => {
+    const r = createRedactor()(chat([{ role: "user", parts: [{ type: "text", content: `key ${KEY}` }] }]));
+    expect(outputs(r)).not.toContain(KEY);
+    expect(outputs(r)).toContain("[REDACTED]");
+  });
+
+  it("a mask's replacement is what goes out", () => {
+    const r = createRedactor({ mask: () => "MASKED" })(chat([{ role: "user", parts: [{ type: "text", content: "CANARY" }] }]));
+    expect(outputs(r)).not.toContain("CANARY");
+    expect(outputs(r)).toContain("MASKED");
+  });
+
+  it("captureContent: false removes the messages from every output", () => {
+    const r = createRedactor({ captureContent: false })(chat([{ role: "user", parts: [{ type: "text", content: "CANARY" }] }]));
+    expect(outputs(r)).not.toContain("CANARY");
+  });
+
+  it("a secret hidden behind a duplicate key (the parse keeps only the last value) is never embedded", () => {
+    const text = `[{"role":"user","parts":[{"type":"text","content":"hi","note":"${KEY}","note":"ok"}]}]`;
+    const span = makeSpan({ name: "chat m", attributes: { "gen_ai.operation.name": "chat", "gen_ai.input.messages": text } });
+    const r = createRedactor()(toCanonicalSpan(span));
+    expect(r.llm!.inputMessages).toEqual([{ role: "user", parts: [{ type: "text", content: "hi", note: "ok" }] }]);
+    expect(outputs(r)).not.toContain(KEY);
   });
 });
