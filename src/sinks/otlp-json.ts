@@ -188,3 +188,26 @@ export function jsonRequest(spans: readonly OtlpJsonSpan[]): Uint8Array {
   for (const p of pieces) off += buf.write(p, off, "utf8");
   return off === size ? buf : buf.subarray(0, off);
 }
+
+/**
+ * The `canonspan.sequence_id` attribute as encoded with the placeholder `sequenceId` the offload
+ * share uses (jsonl.ts `SEQUENCE_PLACEHOLDER`, 16 digits, as long as any real id). Attribute keys
+ * and string values are escaped, and the mapped attributes before it have fixed or prefixed
+ * keys, so its first occurrence in a span's text is that attribute.
+ */
+const SEQUENCE_ATTRIBUTE = (n: number): string => `{"key":"canonspan.sequence_id","value":{"intValue":${n}}}`;
+
+/** True when `span` carries the placeholder `sequenceId` `placeholder`. */
+export function hasOtlpSequencePlaceholder(span: OtlpJsonSpan, placeholder: number): boolean {
+  return span.text.indexOf(SEQUENCE_ATTRIBUTE(placeholder)) !== -1;
+}
+
+/** `span` with the placeholder `sequenceId` `placeholder` replaced by `n`, or `undefined` when it has none. */
+export function withOtlpSequenceId(span: OtlpJsonSpan, placeholder: number, n: number): OtlpJsonSpan | undefined {
+  const from = SEQUENCE_ATTRIBUTE(placeholder);
+  const at = span.text.indexOf(from);
+  if (at === -1) return undefined;
+  const to = SEQUENCE_ATTRIBUTE(n);
+  const text = span.text.slice(0, at) + to + span.text.slice(at + from.length);
+  return { ...span, text, bytes: span.bytes - (from.length - to.length) };
+}

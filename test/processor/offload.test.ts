@@ -92,6 +92,27 @@ describe("offload: records equal those of in-thread processing", () => {
   });
 });
 
+describe("offload: OTLP spans equal those of in-thread processing", () => {
+  it("with the app thread encoding a share of the spans as OTLP/JSON text, numbered by the worker", async () => {
+    const r = await run("compare-otlp");
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    const result = r.results[0]!;
+    const inThread = result.inThread as { digests: string[]; seq: number[]; bytes: number };
+    expect(inThread.digests.length).toBe(800);
+    expect(inThread.bytes).toBeGreaterThan(10_000_000); // the large spans that make the worker fall behind
+    expect(result.offloaded).toEqual(inThread); // same spans, same attributes, same sequence ids, same order
+    // Numbered per rollout attempt; none kept the 16-digit placeholder of the app thread's share.
+    expect(inThread.seq.every((n) => Number.isInteger(n) && n >= 1 && n <= 800)).toBe(true);
+    expect(result.resources).toBe(1);
+    const stats = statsOf(result);
+    expect(stats.offload).toMatchObject({ state: "running", workerErrors: 0 });
+    expect(stats.offload?.convertedHere).toBeGreaterThan(0);
+    expect(stats.dropped).toEqual({});
+    expect(stats.exported.otlp).toBe(inThread.digests.length);
+    expect(result.warnings).toEqual([]);
+  });
+});
+
 describe("offload: delivery and lifecycle", () => {
   it("forceFlush delivers everything received before it", async () => {
     const r = await run("flush");

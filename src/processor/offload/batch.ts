@@ -15,7 +15,7 @@ import type { WorkerLink } from "./worker-link";
 import { errorText } from "../../internal/errors";
 
 /** How the app thread takes a share of the worker's work: see {@link Batch.add}. */
-export type ShareMode = "record" | "lines";
+export type ShareMode = "record" | "encoded";
 
 export class Batch {
   readonly items: QueuedSpan[] = [];
@@ -36,7 +36,7 @@ export class Batch {
   /**
    * Gathers the span's facts (a filtered span stops here, counted) and snapshots it; with
    * `share`, converts it on this thread instead: the worker then only numbers, redacts and
-   * delivers the `record`, or only numbers and writes the `lines` (every sink is a file sink).
+   * delivers the `record`, or only numbers and writes its `encoded` form (see share.ts).
    */
   add(item: QueuedSpan, share?: ShareMode): void {
     const facts = this._pipeline.gather(item.span);
@@ -45,8 +45,8 @@ export class Batch {
       if (share) {
         const record = this._pipeline.toRecord(item.span, facts);
         if (!record) return; // counted by the pipeline
-        // A line crosses threads far cheaper than a record's object tree.
-        const encoded = share === "lines" ? encodeHere(this._pipeline, record, item.bytes) : undefined;
+        // Text crosses threads far cheaper than a record's object tree.
+        const encoded = share === "encoded" ? encodeHere(this._pipeline, record, item.bytes) : undefined;
         if (encoded === null) return; // dropped, counted
         this.snaps.push(encoded ? { encoded } : { converted: record, bytes: item.bytes });
       } else {

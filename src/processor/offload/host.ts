@@ -6,7 +6,7 @@
  *
  * When the worker falls behind:
  * - past {@link SHARE_AFTER_BATCHES} batches waiting, this thread converts the next chunk itself
- *   (and, when every sink is a file sink, redacts and encodes it: see share.ts); the worker
+ *   (and, when every sink is a file or OTLP sink, redacts and encodes it: see share.ts); the worker
  *   numbers and delivers those records in posting order;
  * - when a whole queue (`maxQueueSize`, `maxQueueBytes`) is posted and not converted, the export
  *   waits for the worker synchronously (at most {@link MAX_BLOCK_MS} per chunk), then
@@ -66,7 +66,7 @@ export class OffloadHost implements RecordEngine {
   private _errors = 0;
   /** Spans converted on this thread because the worker was behind. */
   private _convertedHere = 0;
-  /** Lines when every sink is a file sink (see share.ts), else records. */
+  /** Encoded when every sink is a file or OTLP sink (see share.ts; a record that cannot be goes as itself), else records. */
   private readonly _shareMode: ShareMode;
   private readonly _sent = new InFlight();
   private _seq: SequenceMark = { process: 0, global: 0 };
@@ -83,7 +83,7 @@ export class OffloadHost implements RecordEngine {
     entry: string,
     init: Omit<WorkerInit, "shared" | "exitPort" | "batchPort">,
   ) {
-    this._shareMode = init.sinks.every((s) => s.kind === "file") ? "lines" : "record";
+    this._shareMode = init.sinks.every((s) => s.kind === "file" || s.kind === "otlp") ? "encoded" : "record";
     this._link = new WorkerLink(entry, init, { message: (m) => this._onMessage(m), failed: (why) => this._fail(why) });
   }
 

@@ -1,27 +1,52 @@
 /**
- * The app thread's share of the offload worker's work, as lines: when the worker is behind and
- * every sink is a file sink, the app thread converts, redacts and encodes a
- * chunk itself and posts the lines; the worker only numbers them (`sequenceId`, in posting
- * order, so numbering stays strictly increasing) and hands them to its lanes. A line crosses
- * threads far cheaper than a record's object tree.
+ * The app thread's share of the offload worker's work, encoded: when the worker is behind and
+ * every sink encodes to plain data (FileSink lines, OtlpSink's OTLP/JSON spans), the app thread
+ * converts, redacts and encodes a chunk itself and posts the encodings; the worker only numbers
+ * them (`sequenceId`, in posting order, so numbering stays strictly increasing) and hands them
+ * to its lanes. Text crosses threads far cheaper than a record's object tree, and the worker is
+ * left with the writes.
  */
 import type { CanonicalSpan } from "../../model/record";
 import { hasSequencePlaceholder, SEQUENCE_PLACEHOLDER, withSequenceId } from "../../serialize/jsonl";
+import { hasOtlpSequencePlaceholder, withOtlpSequenceId, type OtlpJsonSpan } from "../../sinks/otlp-json";
 import type { RecordPipeline } from "../pipeline";
 import { errorText } from "../../internal/errors";
 
-/** Each lane's line (`null` where that lane's sink refused the record) with a placeholder `sequenceId`, and the ids it is numbered by. */
+/** Each lane's encoding (`null` where that lane's sink refused the record) with a placeholder `sequenceId`, and the ids it is numbered by. */
 export interface EncodedRecord {
-  lines: Array<string | null>;
+  values: Array<string | OtlpJsonSpan | null>;
   bytes: number[];
   rolloutId?: string;
   attemptId?: string;
 }
 
+/** A value a sink encoded to plain data that can be numbered on the worker. */
+type Numberable = string | OtlpJsonSpan;
+
+function isOtlpJson(v: unknown): v is OtlpJsonSpan {
+  return typeof v === "object" && v !== null && typeof (v as OtlpJsonSpan).text === "string" && typeof (v as OtlpJsonSpan).bytes === "number";
+}
+
+/** True when `v` is a JSONL line or an OTLP/JSON span that carries the placeholder `sequenceId`. */
+function hasPlaceholder(v: unknown): v is Numberable {
+  if (typeof v === "string") return hasSequencePlaceholder(v);
+  return isOtlpJson(v) && hasOtlpSequencePlaceholder(v, SEQUENCE_PLACEHOLDER);
+}
+
+/** `v` numbered `n`, with its size (`bytes` before), or `undefined` when it has no placeholder. */
+function numbered(v: unknown, bytes: number, n: number): { value: Numberable; bytes: number } | undefined {
+  if (typeof v === "string") {
+    const r = withSequenceId(v, n);
+    return r && { value: r.line, bytes: bytes - r.shorter };
+  }
+  const r = isOtlpJson(v) ? withOtlpSequenceId(v, SEQUENCE_PLACEHOLDER, n) : undefined;
+  return r && { value: r, bytes: r.bytes };
+}
+
 /**
- * `record` (from `toRecord`) redacted and encoded by every lane's sink (the caller makes sure
- * every sink is a file sink), with a placeholder `sequenceId`. `null` when the record was
- * dropped (counted); `undefined` when a sink does not encode to text, or a line came out
+ * `record` (from `toRecord`) redacted and encoded by every lane's sink, with a placeholder
+ * `sequenceId`. `null` when the record was dropped (counted); `undefined` when a sink does not
+ * encode to numberable data (an `http/protobuf` OtlpSink, a custom sink), or an encoding came out
  * without the placeholder (a record cut down by redaction), so the record itself must go to
  * the worker. Never throws.
  */
@@ -30,18 +55,18 @@ export function encodeHere(pipeline: RecordPipeline, record: CanonicalSpan, byte
   record.sequenceId = SEQUENCE_PLACEHOLDER;
   const redacted = pipeline.redact(record);
   if (!redacted) return null;
-  const out: EncodedRecord = { lines: [], bytes: [], rolloutId: redacted.rolloutId, attemptId: redacted.attemptId };
+  const out: EncodedRecord = { values: [], bytes: [], rolloutId: redacted.rolloutId, attemptId: redacted.attemptId };
   for (const lane of pipeline.lanes) {
     const entry = lane.encodeOnly(redacted, bytes);
-    const line = entry?.value;
-    if (entry && (typeof line !== "string" || !hasSequencePlaceholder(line))) return undefined;
-    out.lines.push(entry ? (line as string) : null);
+    const value = entry?.value;
+    if (entry && !hasPlaceholder(value)) return undefined;
+    out.values.push(entry ? (value as Numberable) : null);
     out.bytes.push(entry ? entry.bytes : 0);
   }
   return out;
 }
 
-/** Numbers a record from {@link encodeHere} and offers its lines to the lanes. Never throws. */
+/** Numbers a record from {@link encodeHere} and offers its encodings to the lanes. Never throws. */
 export function deliverEncoded(pipeline: RecordPipeline, e: EncodedRecord): void {
   let seq: number;
   try {
@@ -53,13 +78,13 @@ export function deliverEncoded(pipeline: RecordPipeline, e: EncodedRecord): void
   pipeline.stats.converted++;
   for (let i = 0; i < pipeline.lanes.length; i++) {
     const lane = pipeline.lanes[i]!;
-    const line = e.lines[i];
-    if (typeof line !== "string") continue; // that sink refused the record (counted where it was encoded)
-    const numbered = withSequenceId(line, seq);
-    if (numbered === undefined) {
-      pipeline.stats.drop(`sink_error:${lane.name}`, 1, "encoded line without its sequenceId placeholder");
+    const value = e.values[i];
+    if (value === null || value === undefined) continue; // that sink refused the record (counted where it was encoded)
+    const done = numbered(value, e.bytes[i] ?? 0, seq);
+    if (done === undefined) {
+      pipeline.stats.drop(`sink_error:${lane.name}`, 1, "encoded record without its sequenceId placeholder");
       continue;
     }
-    lane.offerEncoded(numbered.line, (e.bytes[i] ?? numbered.line.length) - numbered.shorter);
+    lane.offerEncoded(done.value, done.bytes);
   }
 }
