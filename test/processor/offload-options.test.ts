@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { CanonicalSpanProcessor } from "../../src/processor/processor";
-import { workerEntry } from "../../src/processor/offload/start";
+import { sharesWhenBehind, workerEntry } from "../../src/processor/offload/start";
 import { ConsoleSink } from "../../src/sinks/console-sink";
 import { FileSink } from "../../src/sinks/file-sink";
 import { MemorySink } from "../../src/sinks/memory-sink";
@@ -99,5 +99,19 @@ describe("workerSpec of the built-in sinks", () => {
     });
     expect(new ConsoleSink({ stream: process.stdout, style: "tree" }).workerSpec()?.options).toMatchObject({ fd: 1, style: "tree" });
     expect(new ConsoleSink({ stream: new PassThrough() }).workerSpec()).toBeUndefined();
+  });
+});
+
+describe("sharesWhenBehind: the app thread converts a share only where cores are left for it", () => {
+  it("shares from 3 cores up, waits for the worker on 1 or 2", () => {
+    expect([1, 2, 3, 4, 64].map((cores) => sharesWhenBehind({}, cores))).toEqual([false, false, true, true, true]);
+  });
+
+  it("CANONSPAN_OFFLOAD_SHARE decides instead; anything else leaves the default", () => {
+    expect(sharesWhenBehind({ CANONSPAN_OFFLOAD_SHARE: "1" }, 2)).toBe(true);
+    expect(sharesWhenBehind({ CANONSPAN_OFFLOAD_SHARE: " true " }, 2)).toBe(true);
+    expect(sharesWhenBehind({ CANONSPAN_OFFLOAD_SHARE: "0" }, 8)).toBe(false);
+    expect(sharesWhenBehind({ CANONSPAN_OFFLOAD_SHARE: "false" }, 8)).toBe(false);
+    expect(sharesWhenBehind({ CANONSPAN_OFFLOAD_SHARE: "maybe" }, 8)).toBe(true);
   });
 });

@@ -66,8 +66,12 @@ export class OffloadHost implements RecordEngine {
   private _errors = 0;
   /** Spans converted on this thread because the worker was behind. */
   private _convertedHere = 0;
-  /** Encoded when every sink is a file or OTLP sink (see share.ts; a record that cannot be goes as itself), else records. */
-  private readonly _shareMode: ShareMode;
+  /**
+   * Encoded when every sink is a file or OTLP sink (see share.ts; a record that cannot be goes
+   * as itself), else records; none when this thread waits for the worker instead (see
+   * `sharesWhenBehind` in start.ts).
+   */
+  private readonly _shareMode: ShareMode | undefined;
   private readonly _sent = new InFlight();
   private _seq: SequenceMark = { process: 0, global: 0 };
   private _workerStats: ProcessorStats | undefined;
@@ -82,8 +86,9 @@ export class OffloadHost implements RecordEngine {
     private readonly _settings: ProcessorSettings,
     entry: string,
     init: Omit<WorkerInit, "shared" | "exitPort" | "batchPort">,
+    shares: boolean,
   ) {
-    this._shareMode = init.sinks.every((s) => s.kind === "file" || s.kind === "otlp") ? "encoded" : "record";
+    this._shareMode = !shares ? undefined : init.sinks.every((s) => s.kind === "file" || s.kind === "otlp") ? "encoded" : "record";
     this._link = new WorkerLink(entry, init, { message: (m) => this._onMessage(m), failed: (why) => this._fail(why) });
   }
 
@@ -112,7 +117,7 @@ export class OffloadHost implements RecordEngine {
         return;
       }
       // The worker is behind: this chunk is converted here (see SHARE_AFTER_BATCHES).
-      const share = this._sent.waiting >= SHARE_AFTER_BATCHES * batchSize ? this._shareMode : undefined;
+      const share = this._shareMode !== undefined && this._sent.waiting >= SHARE_AFTER_BATCHES * batchSize ? this._shareMode : undefined;
       // Like the in-thread pipeline, a chunk takes at least what is waiting when it starts.
       const due = dueNow();
       let batch = new Batch(this._pipeline, this._writer);

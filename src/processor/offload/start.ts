@@ -5,6 +5,7 @@
  * with one diag warning saying why.
  */
 import { existsSync } from "node:fs";
+import os from "node:os";
 import { dirname, extname, join } from "node:path";
 import { logger } from "../../internal/diag";
 import type { SinkWorkerSpec } from "../../sinks/sink";
@@ -48,6 +49,29 @@ function specsOf(pipeline: RecordPipeline): SinkWorkerSpec[] | string {
  * The offload host for a processor created with `offload: true`, or `undefined` (after one diag
  * warning) when the processor must stay in-thread. Never throws.
  */
+/**
+ * Whether the app thread converts a share of the spans when the worker falls behind, or waits
+ * for it. In theory a share always wins (two converters instead of one), but only while the
+ * worker, the garbage collector's helper threads and the I/O threads have cores of their own.
+ * Measured on 2 vCPUs (the PERFORMANCE.md workload at saturation), waiting cost the app thread
+ * 16 µs per span and sharing 19: so the share is on from 3 cores up.
+ * `CANONSPAN_OFFLOAD_SHARE=1` or `=0` decides instead.
+ */
+export function sharesWhenBehind(env: NodeJS.ProcessEnv = process.env, cores = availableCores()): boolean {
+  const forced = env.CANONSPAN_OFFLOAD_SHARE?.trim();
+  if (forced === "1" || forced === "true") return true;
+  if (forced === "0" || forced === "false") return false;
+  return cores >= 3;
+}
+
+function availableCores(): number {
+  try {
+    return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  } catch {
+    return 1;
+  }
+}
+
 export function startOffload(options: CanonicalSpanProcessorOptions, settings: ProcessorSettings, pipeline: RecordPipeline): OffloadHost | undefined {
   const inThread = (why: string): undefined => {
     log.warn(`offload: ${why}; processing spans in-thread instead`);
@@ -66,7 +90,7 @@ export function startOffload(options: CanonicalSpanProcessorOptions, settings: P
   if (options.rolloutId !== undefined) opts.rolloutId = options.rolloutId;
   if (options.attemptId !== undefined) opts.attemptId = options.attemptId;
   try {
-    return new OffloadHost(pipeline, settings, entry, { sinks: specs, pipeline: opts, settings });
+    return new OffloadHost(pipeline, settings, entry, { sinks: specs, pipeline: opts, settings }, sharesWhenBehind());
   } catch (e) {
     return inThread(`the worker could not start (${errorText(e)})`);
   }
