@@ -66,10 +66,24 @@ function anyValue(v: AttributeValue | null | undefined): string {
   return "{}";
 }
 
+/** `{"key":…,"value":` per attribute key: keys repeat from span to span (bounded: cleared when full). */
+const KEY_TEXT = new Map<string, string>();
+const MAX_KEY_TEXTS = 4096;
+
+function keyText(k: string): string {
+  let t = KEY_TEXT.get(k);
+  if (t === undefined) {
+    t = `{"key":${str(k)},"value":`;
+    if (KEY_TEXT.size >= MAX_KEY_TEXTS) KEY_TEXT.clear();
+    KEY_TEXT.set(k, t);
+  }
+  return t;
+}
+
 /** The `attributes` array text of an attribute map. */
 function attributesText(attrs: Attributes): string {
   let out = "";
-  for (const k in attrs) out += `${out === "" ? "" : ","}{"key":${str(k)},"value":${anyValue(attrs[k])}}`;
+  for (const k in attrs) out += `${out === "" ? "" : ","}${keyText(k)}${anyValue(attrs[k])}}`;
   return out;
 }
 

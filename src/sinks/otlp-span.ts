@@ -52,14 +52,23 @@ const OPERATION_OF_TYPE: Partial<Record<SpanType, string>> = {
 
 const ISO = /^(\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/;
 
+/** The last whole second parsed, and its epoch seconds: a span's times share it (`Date.parse` is most of the cost). */
+let lastSecond = "";
+let lastEpoch = 0;
+
 /** ISO-8601 UTC (as the record writes it) → `[seconds, nanos]`; unparseable → `[0, 0]`. */
 export function isoToHrTime(iso: string): HrTime {
   const m = ISO.exec(iso);
   if (!m) return [0, 0];
-  const ms = Date.parse(`${m[1]}Z`);
-  if (!Number.isFinite(ms)) return [0, 0];
+  const second = m[1]!;
+  if (second !== lastSecond) {
+    const ms = Date.parse(`${second}Z`);
+    if (!Number.isFinite(ms)) return [0, 0];
+    lastSecond = second;
+    lastEpoch = Math.floor(ms / 1000);
+  }
   const nanos = m[2] ? Number(m[2].padEnd(9, "0")) : 0;
-  return [Math.floor(ms / 1000), nanos];
+  return [lastEpoch, nanos];
 }
 
 function hrDiff(a: HrTime, b: HrTime): HrTime {

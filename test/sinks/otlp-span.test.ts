@@ -72,6 +72,12 @@ describe("isoToHrTime", () => {
 
   it("maps garbage to the epoch instead of throwing", () => {
     expect(isoToHrTime("yesterday")).toEqual([0, 0]);
+    expect(isoToHrTime("2023-13-45T99:99:99Z")).toEqual([0, 0]);
+  });
+
+  it("stays exact when consecutive times alternate between seconds (it remembers the last second parsed)", () => {
+    const times = ["2023-11-14T22:13:20.5Z", "2023-11-14T22:13:21.5Z", "2023-11-14T22:13:20.25Z", "2023-13-45T99:99:99Z", "2023-11-14T22:13:20Z", "1970-01-01T00:00:00.000001Z"];
+    expect(times.map(isoToHrTime)).toEqual([[1700000000, 500000000], [1700000001, 500000000], [1700000000, 250000000], [0, 0], [1700000000, 0], [0, 1000]]);
   });
 });
 
