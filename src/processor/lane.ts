@@ -131,14 +131,19 @@ export class SinkLane {
    * worker's lanes); `undefined` when the sink does not encode, or refused the record (counted).
    */
   encodeOnly(record: CanonicalSpan, estimate: number): Entry | undefined {
-    return this.encodes ? this._encode(record, estimate) : undefined;
+    return this.encodes ? this._encode(record, estimate, true) : undefined;
   }
 
-  /** The sink's encoding of `record` (sized `estimate` unless the sink says), or `undefined` when it refused it (counted). */
-  private _encode(record: CanonicalSpan, estimate: number): Entry | undefined {
+  /**
+   * The sink's encoding of `record` (sized `estimate` unless the sink says), or `undefined` when
+   * it refused it (counted); `portable`: its `encodeText` form where it has one (another thread
+   * will write it).
+   */
+  private _encode(record: CanonicalSpan, estimate: number, portable = false): Entry | undefined {
     let r: EncodeResult<unknown> | undefined;
+    const sink = this.sink;
     try {
-      r = untraced(() => this.sink.encode!(record));
+      r = untraced(() => (portable && typeof sink.encodeText === "function" ? sink.encodeText(record) : sink.encode!(record)));
     } catch (e) {
       this._reject(`sink_error:${this.name}`, `encode threw: ${thrownText(e)}`);
       return undefined;

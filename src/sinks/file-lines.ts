@@ -15,6 +15,7 @@
 import fs from "node:fs";
 import { tryEncodeRecord } from "../serialize/jsonl";
 import { retireFile, type OpenFile } from "./file-open";
+import { lineView, type LineBytes } from "./file-arena";
 import type { Encoded } from "./sink";
 
 /** Chunks never grow past this (a single longer line is written alone). Bounds the copy. */
@@ -23,15 +24,24 @@ export const WRITE_CHUNK_BYTES = 8 * 1024 * 1024;
 /** Why {@link encodeLine} refused a record (the FileSink's drop reasons). */
 export type LineRefusal = "serialize_error" | "line_too_large";
 
+/** A JSONL line as the sink keeps it: text, or its bytes in an arena (file-arena.ts). */
+export type FileLine = string | LineBytes;
+
 /** One complete JSONL line (newline included) and its UTF-8 size. */
-export interface Line extends Encoded<string> {
+export interface Line extends Encoded<FileLine> {
   readonly bytes: number;
 }
 
 /** `items` as {@link Line}s: sized where a caller left the size out. */
-export function asLines(items: readonly Encoded<string>[]): readonly Line[] {
-  for (const item of items) if (typeof item.bytes !== "number") return items.map((i) => (typeof i.bytes === "number" ? (i as Line) : { ok: true, value: i.value, bytes: Buffer.byteLength(i.value, "utf8") }));
+export function asLines(items: readonly Encoded<FileLine>[]): readonly Line[] {
+  for (const item of items) if (typeof item.bytes !== "number") return items.map(sized);
   return items as readonly Line[];
+}
+
+function sized(i: Encoded<FileLine>): Line {
+  if (typeof i.bytes === "number") return i as Line;
+  const v = i.value;
+  return { ok: true, value: v, bytes: typeof v === "string" ? Buffer.byteLength(v, "utf8") : v.end - v.start };
 }
 
 /**
@@ -52,9 +62,24 @@ export function encodeLine(record: unknown, maxLineBytes: number): Line | { ok: 
 
 /** Packs the lines of `items[from..to)` (total `total` bytes) into one Buffer. */
 export function buildChunk(items: readonly Line[], from: number, to: number, total: number): Buffer {
+  // Consecutive lines of one arena are written straight from it.
+  const first = items[from]!.value;
+  if (typeof first !== "string") {
+    let end = first.end;
+    let i = from + 1;
+    for (; i < to; i++) {
+      const v = items[i]!.value;
+      if (typeof v === "string" || v.arena !== first.arena || v.start !== end) break;
+      end = v.end;
+    }
+    if (i === to) return first.arena.buf.subarray(first.start, end);
+  }
   const buf = Buffer.allocUnsafe(total);
   let off = 0;
-  for (let i = from; i < to; i++) off += buf.write(items[i]!.value, off, "utf8");
+  for (let i = from; i < to; i++) {
+    const v = items[i]!.value;
+    off += typeof v === "string" ? buf.write(v, off, "utf8") : lineView(v).copy(buf, off);
+  }
   return off === total ? buf : buf.subarray(0, off);
 }
 

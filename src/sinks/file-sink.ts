@@ -15,7 +15,9 @@
 import { logger } from "../internal/diag";
 import type { CanonicalSpan } from "../model/record";
 import type { Encoded, EncodeResult, SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
-import { asLines, buildChunk, encodeLine, writeAllAsync, writeAllSync, WRITE_CHUNK_BYTES, type Chunk, type Line, type Outcome } from "./file-lines";
+import { asLines, buildChunk, encodeLine, writeAllAsync, writeAllSync, WRITE_CHUNK_BYTES, type Chunk, type FileLine, type Line, type LineRefusal, type Outcome } from "./file-lines";
+import { isLineBytes, LineArenas } from "./file-arena";
+import { tryEncodeRecord } from "../serialize/jsonl";
 import { resolveFileSinkOptions, type FileSinkOptions } from "./file-options";
 import { openSpanFile, pathStillNames, reasonOf, retireFile, type OpenFile } from "./file-open";
 import { repairTail } from "./file-repair";
@@ -44,7 +46,7 @@ interface Batch {
   rotations: number;
 }
 
-function newBatch(items: readonly Encoded<string>[]): Batch {
+function newBatch(items: readonly Encoded<FileLine>[]): Batch {
   return { items: asLines(items), next: 0, written: 0, dropped: 0, rotations: 0 };
 }
 
@@ -66,7 +68,7 @@ function newBatch(items: readonly Encoded<string>[]): Batch {
  * @example
  * new CanonicalSpanProcessor({ sinks: [new FileSink({ path: "spans.jsonl", maxFileBytes: 16 * 1024 * 1024 })] });
  */
-export class FileSink implements SpanSink<string> {
+export class FileSink implements SpanSink<FileLine> {
   readonly name = "file";
   /** The absolute path written to. */
   readonly path: string;
@@ -83,6 +85,7 @@ export class FileSink implements SpanSink<string> {
   private _nextPathCheck = 0;
   private _rotateBlockedUntil = 0;
   private readonly _inflight = new Set<Promise<SinkResult>>();
+  private readonly _arenas = new LineArenas();
   private _shutdown: Promise<void> | undefined;
 
   constructor(options: FileSinkOptions) {
@@ -106,18 +109,41 @@ export class FileSink implements SpanSink<string> {
 
   /**
    * One record as its JSONL line (the processor calls this as soon as the record is built and
-   * keeps only the line). A record that cannot be encoded, or whose line is longer than
-   * `maxLineBytes`, is refused and counted (`serialize_error`, `line_too_large`).
+   * keeps only the line, stored as UTF-8 outside the JS heap: file-arena.ts). A record that
+   * cannot be encoded, or whose line is longer than `maxLineBytes`, is refused and counted
+   * (`serialize_error`, `line_too_large`).
    */
-  encode(record: CanonicalSpan): EncodeResult<string> {
+  encode(record: CanonicalSpan): EncodeResult<FileLine> {
+    const text = tryEncodeRecord(record);
+    if (text === undefined) return this._refuse("serialize_error");
+    if (text.length + 1 > this._maxLineBytes) return this._refuse("line_too_large");
+    const line = this._arenas.add(text);
+    const bytes = line.end - line.start;
+    if (bytes > this._maxLineBytes) {
+      this._arenas.undo(line);
+      return this._refuse("line_too_large");
+    }
+    return { ok: true, value: line, bytes };
+  }
+
+  /** {@link FileSink.encode} as text, which can cross threads (the offload worker writes it through `writeEncoded`). */
+  encodeText(record: CanonicalSpan): EncodeResult<string> {
     const r = encodeLine(record, this._maxLineBytes);
     if (!r.ok) this._acct.refuse(1, r.reason);
-    return r;
+    return r as EncodeResult<string>;
+  }
+
+  private _refuse(reason: LineRefusal): { ok: false; reason: LineRefusal } {
+    this._acct.refuse(1, reason);
+    return { ok: false, reason };
   }
 
   /** {@link FileSink.write} for lines from {@link FileSink.encode}. */
-  writeEncoded(lines: readonly Encoded<string>[]): Promise<SinkResult> {
-    if (this._shutdown) return Promise.resolve(this._acct.refuse(lines.length, "shutdown"));
+  writeEncoded(lines: readonly Encoded<FileLine>[]): Promise<SinkResult> {
+    if (this._shutdown) {
+      this._releaseLines(lines);
+      return Promise.resolve(this._acct.refuse(lines.length, "shutdown"));
+    }
     return this._track(() => this._writeBatch(newBatch(lines)), lines.length);
   }
 
@@ -132,13 +158,14 @@ export class FileSink implements SpanSink<string> {
   }
 
   /** {@link FileSink.writeSync} for lines from {@link FileSink.encode}. */
-  writeEncodedSync(lines: readonly Encoded<string>[]): void {
+  writeEncodedSync(lines: readonly Encoded<FileLine>[]): void {
     try {
       if (this._shutdown) this._acct.refuse(lines.length, "shutdown");
       else this._writeBatchSync(newBatch(lines));
     } catch {
       /* never throw at exit */
     }
+    this._releaseLines(lines);
   }
 
   /** Resolves when every batch in flight has settled. Never rejects. */
@@ -189,10 +216,20 @@ export class FileSink implements SpanSink<string> {
   }
 
   private async _writeBatch(batch: Batch): Promise<SinkResult> {
-    for (let c = this._nextChunk(batch, false); c; c = this._nextChunk(batch, false)) {
-      this._afterChunk(batch, c, this._sync ? writeAllSync(c) : await writeAllAsync(c));
+    try {
+      for (let c = this._nextChunk(batch, false); c; c = this._nextChunk(batch, false)) {
+        this._afterChunk(batch, c, this._sync ? writeAllSync(c) : await writeAllAsync(c));
+      }
+      return this._acct.finish(batch);
+    } finally {
+      // Every write of the batch has settled (writeAllAsync never rejects): its arena bytes are free.
+      this._releaseLines(batch.items);
     }
-    return this._acct.finish(batch);
+  }
+
+  /** Gives the arena bytes of `lines` back (file-arena.ts). */
+  private _releaseLines(lines: readonly Encoded<FileLine>[]): void {
+    for (const l of lines) if (isLineBytes(l.value)) this._arenas.release(l.value);
   }
 
   private _writeBatchSync(batch: Batch): void {

@@ -66,6 +66,12 @@ export interface SpanSink<E = unknown> {
   /** The synchronous `exit`-hook form of `writeEncoded`, like `writeSync`. Must never throw. */
   writeEncodedSync?(batch: readonly Encoded<E>[]): void;
   /**
+   * Optional, for a sink whose `encode` keeps state of its own (FileSink stores lines outside
+   * the JS heap): the same encoding as plain data that can cross threads, which this sink's
+   * `writeEncoded` also accepts. The offload worker's share (see `offload`) uses it.
+   */
+  encodeText?(record: CanonicalSpan): EncodeResult<E>;
+  /**
    * Optional: how a worker thread can rebuild an equivalent sink, which makes the sink usable
    * with the processor's `offload: true`. Only the built-in `FileSink`, `OtlpSink` and
    * `ConsoleSink` (on `process.stdout`/`process.stderr`) implement it; `undefined` means "not

@@ -44,7 +44,7 @@ class EncodingSink implements SpanSink<string> {
   async shutdown(): Promise<void> {}
 }
 
-function lane(sink: SpanSink<never> | SpanSink<string>, limits = LIMITS): { lane: SinkLane; stats: StatsRecorder } {
+function lane(sink: SpanSink<never> | SpanSink<string> | FileSink, limits = LIMITS): { lane: SinkLane; stats: StatsRecorder } {
   const stats = new StatsRecorder(logger("test"));
   return { lane: new SinkLane(sink as SpanSink, sink.name, limits, stats), stats };
 }
