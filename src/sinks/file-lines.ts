@@ -15,7 +15,7 @@
 import fs from "node:fs";
 import { tryEncodeRecord } from "../serialize/jsonl";
 import { retireFile, type OpenFile } from "./file-open";
-import { lineView, type LineBytes } from "./file-arena";
+import { lineView, type LineBytes } from "./arena";
 import type { Encoded } from "./sink";
 
 /** Chunks never grow past this (a single longer line is written alone). Bounds the copy. */
@@ -24,7 +24,7 @@ export const WRITE_CHUNK_BYTES = 8 * 1024 * 1024;
 /** Why {@link encodeLine} refused a record (the FileSink's drop reasons). */
 export type LineRefusal = "serialize_error" | "line_too_large";
 
-/** A JSONL line as the sink keeps it: text, or its bytes in an arena (file-arena.ts). */
+/** A JSONL line as the sink keeps it: text, or its bytes in an arena (arena.ts). */
 export type FileLine = string | LineBytes;
 
 /** One complete JSONL line (newline included) and its UTF-8 size. */

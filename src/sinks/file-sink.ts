@@ -16,7 +16,7 @@ import { logger } from "../internal/diag";
 import type { CanonicalSpan } from "../model/record";
 import type { Encoded, EncodeResult, SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
 import { asLines, buildChunk, encodeLine, writeAllAsync, writeAllSync, WRITE_CHUNK_BYTES, type Chunk, type FileLine, type Line, type LineRefusal, type Outcome } from "./file-lines";
-import { isLineBytes, LineArenas } from "./file-arena";
+import { isLineBytes, LineArenas } from "./arena";
 import { tryEncodeRecord } from "../serialize/jsonl";
 import { resolveFileSinkOptions, type FileSinkOptions } from "./file-options";
 import { openSpanFile, pathStillNames, reasonOf, retireFile, type OpenFile } from "./file-open";
@@ -109,7 +109,7 @@ export class FileSink implements SpanSink<FileLine> {
 
   /**
    * One record as its JSONL line (the processor calls this as soon as the record is built and
-   * keeps only the line, stored as UTF-8 outside the JS heap: file-arena.ts). A record that
+   * keeps only the line, stored as UTF-8 outside the JS heap: arena.ts). A record that
    * cannot be encoded, or whose line is longer than `maxLineBytes`, is refused and counted
    * (`serialize_error`, `line_too_large`).
    */
@@ -227,7 +227,7 @@ export class FileSink implements SpanSink<FileLine> {
     }
   }
 
-  /** Gives the arena bytes of `lines` back (file-arena.ts). */
+  /** Gives the arena bytes of `lines` back (arena.ts). */
   private _releaseLines(lines: readonly Encoded<FileLine>[]): void {
     for (const l of lines) if (isLineBytes(l.value)) this._arenas.release(l.value);
   }

@@ -12,12 +12,13 @@
  */
 import type { AttributeValue, Attributes } from "@opentelemetry/api";
 import type { CanonicalResource, CanonicalScope, CanonicalSpan, JsonObject, SpanKindName, StatusCodeName } from "../model/record";
+import { lineView, type LineBytes } from "./arena";
 import { convertAttributes, isoToHrTime, recordAttributes } from "./otlp-span";
 
 /** One record as the JSON text of its OTLP span, with what a request needs to group it. */
 export interface OtlpJsonSpan {
-  /** The span object's JSON text. */
-  readonly text: string;
+  /** The span object's JSON text, or its UTF-8 bytes in the sink's arena (arena.ts) while it waits. */
+  readonly text: string | LineBytes;
   /** UTF-8 size of `text`. */
   readonly bytes: number;
   /** JSON text of the OTLP resource object, and the `,"schemaUrl":…` member of its `resourceSpans` entry. */
@@ -103,8 +104,8 @@ export class OtlpJsonEncoder {
   private readonly _resources = new WeakMap<CanonicalResource, PartText>();
   private readonly _scopes = new Map<string, PartText>();
 
-  /** One record as OTLP/JSON span text. May throw on a malformed record. */
-  span(r: CanonicalSpan): OtlpJsonSpan {
+  /** One record as OTLP/JSON span text (sized in UTF-8 bytes unless `sized` is false: 0). May throw on a malformed record. */
+  span(r: CanonicalSpan, sized = true): OtlpJsonSpan & { text: string } {
     let text = `{"traceId":${str(r.traceId)},"spanId":${str(r.spanId)}`;
     if (r.parentId) text += `,"parentSpanId":${str(r.parentId)}`;
     text += `,"name":${str(r.name)},"kind":${KIND[r.kind] ?? 0},"startTimeUnixNano":${nanosText(r.startTime)},"endTimeUnixNano":${nanosText(r.endTime)}`;
@@ -123,7 +124,7 @@ export class OtlpJsonEncoder {
       text += `${i === 0 ? "" : ","}{"attributes":[${plainAttributesText(l.attributes)}],"spanId":${str(l.spanId)},"traceId":${str(l.traceId)},"droppedAttributesCount":0,"flags":${FLAGS}}`;
     }
     text += `],"droppedLinksCount":${r.dropped.links ?? 0},"flags":${FLAGS}}`;
-    return { text, bytes: Buffer.byteLength(text, "utf8"), resource: this._resource(r.resource), scope: this._scope(r.scope), traceId: r.traceId, spanId: r.spanId };
+    return { text, bytes: sized ? Buffer.byteLength(text, "utf8") : 0, resource: this._resource(r.resource), scope: this._scope(r.scope), traceId: r.traceId, spanId: r.spanId };
   }
 
   private _resource(res: CanonicalResource): PartText {
@@ -171,7 +172,7 @@ export function jsonRequest(spans: readonly OtlpJsonSpan[]): Uint8Array {
     if (list) list.push(s);
     else scopes.set(key, [s]);
   }
-  const pieces: string[] = [];
+  const pieces: Array<string | LineBytes> = [];
   let size = 0;
   const frame = (p: string): void => {
     pieces.push(p);
@@ -199,7 +200,7 @@ export function jsonRequest(spans: readonly OtlpJsonSpan[]): Uint8Array {
   frame("]}");
   const buf = Buffer.allocUnsafe(size);
   let off = 0;
-  for (const p of pieces) off += buf.write(p, off, "utf8");
+  for (const p of pieces) off += typeof p === "string" ? buf.write(p, off, "utf8") : lineView(p).copy(buf, off);
   return off === size ? buf : buf.subarray(0, off);
 }
 
@@ -213,11 +214,12 @@ const SEQUENCE_ATTRIBUTE = (n: number): string => `{"key":"canonspan.sequence_id
 
 /** True when `span` carries the placeholder `sequenceId` `placeholder`. */
 export function hasOtlpSequencePlaceholder(span: OtlpJsonSpan, placeholder: number): boolean {
-  return span.text.indexOf(SEQUENCE_ATTRIBUTE(placeholder)) !== -1;
+  return typeof span.text === "string" && span.text.indexOf(SEQUENCE_ATTRIBUTE(placeholder)) !== -1;
 }
 
 /** `span` with the placeholder `sequenceId` `placeholder` replaced by `n`, or `undefined` when it has none. */
 export function withOtlpSequenceId(span: OtlpJsonSpan, placeholder: number, n: number): OtlpJsonSpan | undefined {
+  if (typeof span.text !== "string") return undefined;
   const from = SEQUENCE_ATTRIBUTE(placeholder);
   const at = span.text.indexOf(from);
   if (at === -1) return undefined;

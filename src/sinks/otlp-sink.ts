@@ -17,6 +17,7 @@
  */
 import { context } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { isLineBytes, LineArenas } from "./arena";
 import { jsonRequest, OtlpJsonEncoder, type OtlpJsonSpan } from "./otlp-json";
 import { logger } from "../internal/diag";
 import { withTimeout } from "../internal/timers";
@@ -108,6 +109,7 @@ export class OtlpSink implements SpanSink<OtlpEncodedSpan> {
   private _interner = new OtlpInterner();
   /** Encodes records as OTLP/JSON text (`http/json`). */
   private readonly _json: OtlpJsonEncoder | undefined;
+  private readonly _arenas = new LineArenas();
 
   /** Throws a TypeError for invalid options; invalid environment values only warn. */
   constructor(options: OtlpSinkOptions = {}) {
@@ -145,8 +147,11 @@ export class OtlpSink implements SpanSink<OtlpEncodedSpan> {
   encode(record: CanonicalSpan): EncodeResult<OtlpEncodedSpan> {
     try {
       if (this._json) {
-        const value = this._json.span(record);
-        return { ok: true, value, bytes: value.bytes };
+        // The text waits for its request as UTF-8 outside the JS heap (arena.ts), not as a string.
+        const span = this._json.span(record, false);
+        const text = this._arenas.add(span.text, false);
+        const bytes = text.end - text.start;
+        return { ok: true, value: { ...span, text, bytes }, bytes };
       }
       if (this._interner.size > MAX_INTERNED) this._interner = new OtlpInterner();
       return { ok: true, value: toOtlpSpan(record, this._interner) };
@@ -156,9 +161,25 @@ export class OtlpSink implements SpanSink<OtlpEncodedSpan> {
     }
   }
 
+  /** {@link OtlpSink.encode} as plain data that can cross threads (the offload share): the span text as a string. */
+  encodeText(record: CanonicalSpan): EncodeResult<OtlpEncodedSpan> {
+    if (!this._json) return this.encode(record);
+    try {
+      const value = this._json.span(record);
+      return { ok: true, value, bytes: value.bytes };
+    } catch {
+      this._stats.dropped["serialize_error"] = (this._stats.dropped["serialize_error"] ?? 0) + 1;
+      return { ok: false, reason: "serialize_error" };
+    }
+  }
+
   /** {@link OtlpSink.write} for spans from {@link OtlpSink.encode}. */
   writeEncoded(spans: readonly Encoded<OtlpEncodedSpan>[]): Promise<SinkResult> {
     return this._track(spans.length, () => this._send(spans.map((s) => s.value), new Tally()));
+  }
+
+  private _release(spans: readonly OtlpEncodedSpan[]): void {
+    for (const s of spans) if ("text" in s && isLineBytes(s.text)) this._arenas.release(s.text);
   }
 
   /** Runs one write, tracked for flush and shutdown; refused after shutdown. Never rejects. */
@@ -220,6 +241,8 @@ export class OtlpSink implements SpanSink<OtlpEncodedSpan> {
     const encoder = await this._loadEncoder();
     const budget = { left: this._config.maxIsolationRequests };
     const work = encoder.suppress(() => this._deliver(spans, encoder, deadline, tally, budget, false));
+    // Once every request, retry and split of the write is over, nothing reads the spans' arena bytes.
+    void work.then(() => this._release(spans));
     // Safety net: every step honours the deadline; this bounds anything that still would not.
     const done = Number.isFinite(deadline)
       ? await withTimeout(work.then(() => true), deadline - Date.now() + SAFETY_GRACE_MILLIS, () => false)

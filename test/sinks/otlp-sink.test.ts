@@ -212,6 +212,22 @@ describe("poison isolation", () => {
     expect(s.stats().dropped).toEqual({ poison: 1 });
   });
 
+  it("isolates a poison span from encoded spans too, while more spans are encoded during the retries (their bytes wait off-heap)", async () => {
+    rx.refuseSpanNamed("poison", 413);
+    const records = batch(64, (i) => (i === 37 ? "poison" : `ok-${i}`));
+    const s = sink({ protocol: "http/json" });
+    const encoded = records.map((r) => s.encode(r)).filter((e) => e.ok);
+    const first = s.writeEncoded(encoded);
+    // Records encoded while the first write bisects must not overwrite its bytes.
+    const later = batch(64, (i) => `later-${i}`).map((r) => s.encode(r)).filter((e) => e.ok);
+    expect(await first).toMatchObject({ ok: false, dropped: 1, reason: "poison" });
+    expect(await s.writeEncoded(later)).toEqual({ ok: true });
+    const counts = rx.acceptedCounts();
+    expect(counts.size).toBe(63 + 64);
+    expect([...counts.values()].every((c) => c === 1)).toBe(true);
+    expect(counts.has(records[37]!.spanId)).toBe(false);
+  });
+
   it("400 with two poison spans over protobuf isolates both", async () => {
     rx.refuseSpanNamed("bad", 400);
     const records = batch(32, (i) => (i === 3 || i === 30 ? "bad" : `ok-${i}`));

@@ -1,5 +1,6 @@
 /**
- * Off-heap storage of FileSink lines while they wait for their batch.
+ * Off-heap storage of encoded records while they wait for their batch (FileSink lines, OtlpSink
+ * OTLP/JSON spans).
  *
  * A line encoded on arrival used to wait in the sink's backlog as a JS string until its batch
  * was written: with the batch filling over two or three event-loop turns, most lines outlived a
@@ -45,15 +46,15 @@ export class LineArenas {
   private _current: Arena | undefined;
   private readonly _pool: Arena[] = [];
 
-  /** Stores `text` and a newline as UTF-8; the line must be released once written (or given up). */
-  add(text: string): LineBytes {
+  /** Stores `text` (and a newline unless `newline` is false) as UTF-8; release it once written (or given up). */
+  add(text: string, newline = true): LineBytes {
     const need = text.length * 3 + 1; // UTF-8 needs at most 3 bytes per UTF-16 unit
     let arena = this._current;
     if (!arena || arena.buf.length - arena.off < need) arena = this._next(need);
     const start = arena.off;
     const n = arena.buf.write(text, start, "utf8");
-    arena.buf[start + n] = 10;
-    arena.off = start + n + 1;
+    if (newline) arena.buf[start + n] = 10;
+    arena.off = start + n + (newline ? 1 : 0);
     arena.pending++;
     return { arena, start, end: arena.off };
   }

@@ -6,7 +6,7 @@ import type { CanonicalSpan } from "../../src/model/record";
 import { SinkLane } from "../../src/processor/lane";
 import { StatsRecorder } from "../../src/processor/stats";
 import { encodeRecord } from "../../src/serialize/jsonl";
-import { ARENA_BYTES, LineArenas, lineView, type LineBytes } from "../../src/sinks/file-arena";
+import { ARENA_BYTES, LineArenas, lineView, type LineBytes } from "../../src/sinks/arena";
 import { FileSink } from "../../src/sinks/file-sink";
 import type { SpanSink } from "../../src/sinks/sink";
 import { toCanonicalSpan } from "../../src/convert/to-canonical";
