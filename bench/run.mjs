@@ -1,7 +1,8 @@
 // `npm run bench`: the PERFORMANCE.md workload through the stock pipelines and through
 // canonspan, each in fresh processes, in one run; prints figures and ratios against the
 // baselines of the same run (never absolute targets).
-//   BENCH_SPANS (default 100000) spans per run, BENCH_REPEAT (default 3) runs per pipeline (median),
+//   BENCH_SPANS (default 100000) spans per run, BENCH_REPEAT (default 3) runs per pipeline (median,
+//   taken round-robin across the pipelines),
 //   BENCH_SCALE (default 1000000) spans for the scale check (0 skips it).
 import { spawn, execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -25,9 +26,8 @@ function runChild(pipeline, spans, port) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-function measure(pipeline, spans, port) {
-  const runs = [];
-  for (let i = 0; i < REPEAT; i++) runs.push(runChild(pipeline, spans, port));
+/** Medians of `runs` (one pipeline's fresh-process results). */
+function summarize(pipeline, runs) {
   const pick = (k) => median(runs.map((r) => r[k] ?? NaN));
   return {
     pipeline, activeUsPerSpan: pick("activeUsPerSpan"), onEndMeanUs: pick("onEndMeanUs"), onEndP999Us: pick("onEndP999Us"),
@@ -37,11 +37,22 @@ function measure(pipeline, spans, port) {
   };
 }
 
+/**
+ * Every pipeline REPEAT times, round-robin (none, bsp-noop, …, none, bsp-noop, …): a machine
+ * that drifts during the run (a VM neighbour, thermal limits) shifts every pipeline alike,
+ * instead of only those measured while it was slow. Ratios are of medians.
+ */
+function measureAll(names, spans, port) {
+  const runs = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < REPEAT; i++) for (const n of names) runs[n].push(runChild(n, spans, port));
+  return Object.fromEntries(names.map((n) => [n, summarize(n, runs[n])]));
+}
+
 const { child: receiver, port } = await startReceiver();
 try {
   console.log(`canonspan bench: ${SPANS} spans per run, median of ${REPEAT} fresh processes, node ${process.version}\n`);
   const names = ["none", "bsp-noop", "bsp-otlp", "bsp-otlp-gzip", "canonspan-file", "canonspan-otlp", "canonspan-file-offload", "canonspan-otlp-offload"];
-  const r = Object.fromEntries(names.map((n) => [n, measure(n, SPANS, port)]));
+  const r = measureAll(names, SPANS, port);
   const base = r.none.activeUsPerSpan;
   const pipe = (n) => r[n].activeUsPerSpan - base;
   const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "-");
@@ -70,9 +81,10 @@ try {
     ["heap per queued span: canonspan / BSP", ratio(r["canonspan-file"].heapPerQueuedSpan, r["bsp-noop"].heapPerQueuedSpan), "<= 1.00"],
   ];
   if (SCALE > 0) {
-    const small = measure("canonspan-file", 10_000, port);
+    const smallRuns = measureAll(["none", "canonspan-file"], 10_000, port);
+    const small = smallRuns["canonspan-file"];
     const large = runChild("canonspan-file", SCALE, port);
-    const smallBase = measure("none", 10_000, port).activeUsPerSpan;
+    const smallBase = smallRuns.none.activeUsPerSpan;
     const largeBase = runChild("none", SCALE, port).activeUsPerSpan;
     checks.push([`scale: FileSink µs/span at ${SCALE} / at 10000`, ratio(large.activeUsPerSpan - largeBase, small.activeUsPerSpan - smallBase), "<= 1.10"]);
   }
