@@ -1,7 +1,7 @@
 // `npm run bench`: the PERFORMANCE.md workload through the stock pipelines and through
 // canonspan, each in fresh processes, in one run; prints figures and ratios against the
 // baselines of the same run (never absolute targets).
-//   BENCH_SPANS (default 100000) spans per run, BENCH_REPEAT (default 3) runs per pipeline (median,
+//   BENCH_SPANS (default 100000) spans per run, BENCH_REPEAT (default 5, as PERFORMANCE.md measures) runs per pipeline (median,
 //   taken round-robin across the pipelines),
 //   BENCH_SCALE (default 1000000) spans for the scale check (0 skips it).
 import { spawn, execFileSync } from "node:child_process";
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const SPANS = Number(process.env.BENCH_SPANS ?? 100_000);
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1_000_000);
 
 function startReceiver() {
