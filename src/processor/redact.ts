@@ -11,7 +11,7 @@
 import { logger } from "../internal/diag";
 import type { CanonicalSpan, JsonValue } from "../model/record";
 import { MAX_JSON_DEPTH, setOwn } from "../read/json";
-import { forgetRawJson } from "../read/raw-json";
+import { grantRawJson } from "../read/raw-json";
 import { removeContent } from "./content";
 import { applyMask, MASK_FAILED } from "./mask";
 import { secretKeyKind, type SecretKeyKind } from "./secret-keys";
@@ -194,12 +194,6 @@ function structuralOnly(record: CanonicalSpan, reason: string): CanonicalSpan {
   return out as unknown as CanonicalSpan;
 }
 
-/** Forgets the JSON texts the record's messages were parsed from (see raw-json.ts). */
-function forgetRawTexts(record: CanonicalSpan): void {
-  forgetRawJson(record.llm?.inputMessages);
-  forgetRawJson(record.llm?.outputMessages);
-}
-
 /**
  * Builds the redaction stage of the pipeline (see the module comment). Invalid options throw here,
  * at construction; the returned function never throws.
@@ -235,9 +229,8 @@ export function createRedactor(opts: RedactionOptions = {}): Redactor {
   };
 
   const run = (record: CanonicalSpan): CanonicalSpan => {
+    let found = 0;
     try {
-      // Removal and masks change content: the encoders must not embed the original texts.
-      if (!captureContent || mask) forgetRawTexts(record);
       if (!captureContent) {
         const removed = removeContent(record);
         if (removed.length > 0) {
@@ -256,8 +249,10 @@ export function createRedactor(opts: RedactionOptions = {}): Redactor {
           if (y !== x) rec[k] = y;
         }
         stats.secretsRedacted += walker.found;
-        if (walker.found > 0) forgetRawTexts(record);
+        found = walker.found;
       }
+      // Nothing removed, masked or redacted: the encoders may write messages as the JSON text they came as (raw-json.ts).
+      if (captureContent && !mask && found === 0) grantRawJson(record);
       return record;
     } catch (e) {
       stats.errors++;

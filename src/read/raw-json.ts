@@ -14,11 +14,15 @@
  *   of the value is 0 exactly when no key was repeated;
  * - the text has no raw line break (pretty-printed JSON) and no U+2028, U+2029 or NEL, which
  *   the JSONL encoder would have escaped: a record stays one line for every line reader;
- * - nothing changed the value since: the redactor forgets a record's texts when it removed,
- *   masked or redacted anything in it ({@link forgetRawJson}).
+ * - nothing changed the value since: only a record the pipeline's redactor passed unchanged
+ *   (nothing removed, masked or redacted) is granted its texts ({@link grantRawJson}). A record
+ *   built with `toCanonicalSpan` and encoded by the caller, who may have changed it in place, is
+ *   always serialized.
  */
 
 const RAW = new WeakMap<object, string>();
+/** Records whose values still say what their texts say (see the module comment). */
+const GRANTED = new WeakSet<object>();
 
 function countChar(s: string, c: string): number {
   let n = 0;
@@ -63,12 +67,12 @@ export function rememberRawJson(value: object, text: string): boolean {
   return true;
 }
 
-/** The JSON text `value` was parsed from, when it can be written in its place. */
-export function rawJsonOf(value: unknown): string | undefined {
-  return value !== null && typeof value === "object" ? RAW.get(value) : undefined;
+/** The redactor passed `record` unchanged: its values may be written as their texts. */
+export function grantRawJson(record: object): void {
+  GRANTED.add(record);
 }
 
-/** Forgets the text of `value` (it was, or may have been, changed). */
-export function forgetRawJson(value: unknown): void {
-  if (value !== null && typeof value === "object") RAW.delete(value);
+/** The JSON text `value` (a value of `record`) was parsed from, when it can be written in its place. */
+export function rawJsonOf(record: object, value: unknown): string | undefined {
+  return value !== null && typeof value === "object" && GRANTED.has(record) ? RAW.get(value) : undefined;
 }

@@ -89,8 +89,8 @@ function rawMessagesOf(record: unknown): RawMessages | undefined {
   try {
     const llm = (record as { llm?: { inputMessages?: unknown; outputMessages?: unknown } } | null | undefined)?.llm;
     if (!llm) return undefined;
-    const input = rawJsonOf(llm.inputMessages);
-    const output = rawJsonOf(llm.outputMessages);
+    const input = rawJsonOf(record as object, llm.inputMessages);
+    const output = rawJsonOf(record as object, llm.outputMessages);
     return input === undefined && output === undefined ? undefined : { input, output };
   } catch {
     return undefined; // a hostile getter: the plain path handles it

@@ -163,8 +163,8 @@ function llmAttributes(r: CanonicalSpan, a: Attrs): void {
   if (llm.finishReasons?.length) set(a, "gen_ai.response.finish_reasons", llm.finishReasons);
   if (llm.systemInstructions) set(a, "gen_ai.system_instructions", safeJson(llm.systemInstructions));
   // Messages still in the JSON text they came in (raw-json.ts) are sent as that text.
-  if (llm.inputMessages) set(a, "gen_ai.input.messages", rawJsonOf(llm.inputMessages) ?? safeJson(llm.inputMessages));
-  if (llm.outputMessages) set(a, "gen_ai.output.messages", rawJsonOf(llm.outputMessages) ?? safeJson(llm.outputMessages));
+  if (llm.inputMessages) set(a, "gen_ai.input.messages", rawJsonOf(r, llm.inputMessages) ?? safeJson(llm.inputMessages));
+  if (llm.outputMessages) set(a, "gen_ai.output.messages", rawJsonOf(r, llm.outputMessages) ?? safeJson(llm.outputMessages));
   else if (llm.toolCalls?.length) set(a, "canonspan.llm.tool_calls", safeJson(llm.toolCalls));
   if (llm.toolDefinitions) set(a, "gen_ai.tool.definitions", safeJson(llm.toolDefinitions));
 }

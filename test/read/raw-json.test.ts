@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { SpanKind } from "@opentelemetry/api";
 import { toCanonicalSpan } from "../../src/convert/to-canonical";
 import { normalizeMessages } from "../../src/read/messages";
-import { canStandFor, rawJsonOf } from "../../src/read/raw-json";
+import { canStandFor, grantRawJson, rawJsonOf } from "../../src/read/raw-json";
+import { createRedactor } from "../../src/processor/redact";
 import { encodeRecord } from "../../src/serialize/jsonl";
 import { recordAttributes } from "../../src/sinks/otlp-span";
 import { makeSpan } from "../helpers/spans";
@@ -45,26 +46,33 @@ describe("canStandFor: JSON text that says exactly what its parse result says", 
   });
 });
 
+/** The text remembered for `value`, read through a granted record. */
+const remembered = (value: unknown): string | undefined => {
+  const holder = {};
+  grantRawJson(holder);
+  return rawJsonOf(holder, value);
+};
+
 describe("raw message texts in records", () => {
   const spaced = '[ {"role": "user", "parts": [ {"type": "text", "content": "hello"} ] } ]';
 
   it("normalizeMessages keeps canonical JSON text's parse result and remembers the text", () => {
     const list = normalizeMessages(spaced);
     expect(list).toEqual([{ role: "user", parts: [{ type: "text", content: "hello" }] }]);
-    expect(rawJsonOf(list)).toBe(spaced);
+    expect(remembered(list)).toBe(spaced);
   });
 
   it("remembers nothing for messages it had to rebuild, or for text it had to clean", () => {
-    expect(rawJsonOf(normalizeMessages('[{"role":"user","content":"hi"}]'))).toBeUndefined(); // OpenAI shape
-    expect(rawJsonOf(normalizeMessages('[{"role":"user","parts":[{"type":"text","content":"\\ud800"}]}]'))).toBeUndefined();
-    expect(rawJsonOf(normalizeMessages('{"messages":[{"role":"user","parts":[]}]}'))).toBeUndefined();
-    expect(rawJsonOf(normalizeMessages('[{"role":"user","parts":[]},{"no":"message"}]'))).toBeUndefined();
+    expect(remembered(normalizeMessages('[{"role":"user","content":"hi"}]'))).toBeUndefined(); // OpenAI shape
+    expect(remembered(normalizeMessages('[{"role":"user","parts":[{"type":"text","content":"\\ud800"}]}]'))).toBeUndefined();
+    expect(remembered(normalizeMessages('{"messages":[{"role":"user","parts":[]}]}'))).toBeUndefined();
+    expect(remembered(normalizeMessages('[{"role":"user","parts":[]},{"no":"message"}]'))).toBeUndefined();
   });
 
+  /** A chat record as the pipeline hands it to the sinks: converted, then passed by the redactor. */
   function chatRecord(input: string) {
-    return toCanonicalSpan(
-      makeSpan({ name: "chat m", kind: SpanKind.CLIENT, attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "m", "gen_ai.input.messages": input } }),
-    );
+    const span = makeSpan({ name: "chat m", kind: SpanKind.CLIENT, attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "m", "gen_ai.input.messages": input } });
+    return createRedactor()(toCanonicalSpan(span));
   }
 
   it("the JSONL line embeds the text as it came, and parses to the same record", () => {
@@ -74,6 +82,14 @@ describe("raw message texts in records", () => {
     expect(JSON.parse(line)).toEqual(JSON.parse(JSON.stringify(r)));
     // The record itself is left as it was.
     expect(r.llm!.inputMessages).toEqual([{ role: "user", parts: [{ type: "text", content: "hello" }] }]);
+  });
+
+  it("a record that did not come through the redactor is always serialized: a caller's change in place is kept", () => {
+    const span = makeSpan({ name: "chat m", attributes: { "gen_ai.operation.name": "chat", "gen_ai.input.messages": spaced } });
+    const r = toCanonicalSpan(span);
+    (r.llm!.inputMessages![0]!.parts[0] as { content: string }).content = "changed by the caller";
+    expect(encodeRecord(r)).toContain("changed by the caller");
+    expect(String(recordAttributes(r)["gen_ai.input.messages"])).toContain("changed by the caller");
   });
 
   it("the OTLP attribute carries the text as it came", () => {
