@@ -48,8 +48,6 @@ export class CanonicalSpanProcessor {
   private readonly _log = logger("processor");
   private _tickScheduled = false;
   private _pumping = false;
-  /** Convert until `queue.takenTotal` reaches this (admitted-span count). */
-  private _convertTarget = 0;
   /** Spans taken from the queue and fully processed (flush marks compare against it). */
   private _convertedTotal = 0;
   private _convertWaiters: Array<{ mark: number; resolve: () => void }> = [];
@@ -142,9 +140,7 @@ export class CanonicalSpanProcessor {
     this._tickScheduled = false;
     try {
       this._admit();
-      if (this._queue.admittedLength === 0) return;
-      this._convertTarget = Math.max(this._convertTarget, this._queue.admittedTotal);
-      this._startPump();
+      if (this._queue.admittedLength > 0) this._startPump();
     } catch (e) {
       this._log.debug(`export tick failed: ${e instanceof Error ? e.message : "non-Error value"}`);
     }
@@ -160,14 +156,14 @@ export class CanonicalSpanProcessor {
     void this._pump();
   }
 
-  /** Converts up to `_convertTarget` in chunks, then arms the lanes' timer for partial batches. */
+  /** Converts every admitted span in chunks, then arms the lanes' timer for partial batches. */
   private async _pump(): Promise<void> {
     const q = this._queue;
     // Runs never overlap, so everything taken before this run is already processed.
     const base = q.takenTotal;
     try {
       await this._engine.processChunked(
-        () => (q.takenTotal < this._convertTarget ? q.take() : undefined),
+        () => q.take(),
         (processed) => this._progress(base + processed),
         () => q.admittedLength,
       );
@@ -176,7 +172,7 @@ export class CanonicalSpanProcessor {
     } finally {
       this._pumping = false;
       this._engine.scheduleWrites();
-      if (q.takenTotal < this._convertTarget && q.admittedLength > 0) this._startPump();
+      if (q.admittedLength > 0) this._startPump(); // admitted by a flush while the run finished
     }
   }
 
@@ -202,7 +198,6 @@ export class CanonicalSpanProcessor {
     const pending = this._pendingFlush;
     if (pending && pending.mark >= mark) return pending.promise;
     const work = (async () => {
-      this._convertTarget = Math.max(this._convertTarget, mark);
       this._startPump();
       await this._whenConverted(mark);
       await this._engine.flushLanes();

@@ -136,9 +136,6 @@ export class SpanQueue {
     return this._bytes;
   }
 
-  get hasIncoming(): boolean {
-    return this._inCount > 0;
-  }
 
   /** Hot path: O(1). Returns false when the count bound is reached (the span is not queued). */
   offer(span: SpanInput): boolean {

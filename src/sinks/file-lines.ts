@@ -15,7 +15,7 @@
 import fs from "node:fs";
 import { tryEncodeRecord } from "../serialize/jsonl";
 import { retireFile, type OpenFile } from "./file-open";
-import { lineView, type LineBytes } from "./arena";
+import { lineView, type LineArenas, type LineBytes } from "./arena";
 import type { Encoded } from "./sink";
 
 /** Chunks never grow past this (a single longer line is written alone). Bounds the copy. */
@@ -46,14 +46,21 @@ function sized(i: Encoded<FileLine>): Line {
 
 /**
  * One record as one complete line (newline included) of at most `maxLineBytes` UTF-8 bytes,
- * with its size. Never throws.
+ * with its size: stored in `arenas` when given (arena.ts), else as text. Never throws.
  */
-export function encodeLine(record: unknown, maxLineBytes: number): Line | { ok: false; reason: LineRefusal } {
+export function encodeLine(record: unknown, maxLineBytes: number, arenas?: LineArenas): Line | { ok: false; reason: LineRefusal } {
   const text = tryEncodeRecord(record);
   if (text === undefined) return { ok: false, reason: "serialize_error" };
   // Every UTF-16 unit is at least one UTF-8 byte: the length alone rejects most oversize lines
-  // before `byteLength` scans them.
+  // before their UTF-8 size is known.
   if (text.length + 1 > maxLineBytes) return { ok: false, reason: "line_too_large" };
+  if (arenas) {
+    const line = arenas.add(text);
+    const bytes = line.end - line.start;
+    if (bytes <= maxLineBytes) return { ok: true, value: line, bytes };
+    arenas.undo(line);
+    return { ok: false, reason: "line_too_large" };
+  }
   const line = text + "\n";
   const bytes = Buffer.byteLength(line, "utf8");
   if (bytes > maxLineBytes) return { ok: false, reason: "line_too_large" };

@@ -15,9 +15,8 @@
 import { logger } from "../internal/diag";
 import type { CanonicalSpan } from "../model/record";
 import type { Encoded, EncodeResult, SinkResult, SinkWorkerSpec, SpanSink } from "./sink";
-import { asLines, buildChunk, encodeLine, writeAllAsync, writeAllSync, WRITE_CHUNK_BYTES, type Chunk, type FileLine, type Line, type LineRefusal, type Outcome } from "./file-lines";
+import { asLines, buildChunk, encodeLine, writeAllAsync, writeAllSync, WRITE_CHUNK_BYTES, type Chunk, type FileLine, type Line, type Outcome } from "./file-lines";
 import { isLineBytes, LineArenas } from "./arena";
-import { tryEncodeRecord } from "../serialize/jsonl";
 import { resolveFileSinkOptions, type FileSinkOptions } from "./file-options";
 import { openSpanFile, pathStillNames, reasonOf, retireFile, type OpenFile } from "./file-open";
 import { repairTail } from "./file-repair";
@@ -114,28 +113,18 @@ export class FileSink implements SpanSink<FileLine> {
    * (`serialize_error`, `line_too_large`).
    */
   encode(record: CanonicalSpan): EncodeResult<FileLine> {
-    const text = tryEncodeRecord(record);
-    if (text === undefined) return this._refuse("serialize_error");
-    if (text.length + 1 > this._maxLineBytes) return this._refuse("line_too_large");
-    const line = this._arenas.add(text);
-    const bytes = line.end - line.start;
-    if (bytes > this._maxLineBytes) {
-      this._arenas.undo(line);
-      return this._refuse("line_too_large");
-    }
-    return { ok: true, value: line, bytes };
+    return this._encodeLine(record, this._arenas);
   }
 
   /** {@link FileSink.encode} as text, which can cross threads (the offload worker writes it through `writeEncoded`). */
-  encodeText(record: CanonicalSpan): EncodeResult<string> {
-    const r = encodeLine(record, this._maxLineBytes);
-    if (!r.ok) this._acct.refuse(1, r.reason);
-    return r as EncodeResult<string>;
+  encodeText(record: CanonicalSpan): EncodeResult<FileLine> {
+    return this._encodeLine(record);
   }
 
-  private _refuse(reason: LineRefusal): { ok: false; reason: LineRefusal } {
-    this._acct.refuse(1, reason);
-    return { ok: false, reason };
+  private _encodeLine(record: CanonicalSpan, arenas?: LineArenas): EncodeResult<FileLine> {
+    const r = encodeLine(record, this._maxLineBytes, arenas);
+    if (!r.ok) this._acct.refuse(1, r.reason);
+    return r;
   }
 
   /** {@link FileSink.write} for lines from {@link FileSink.encode}. */

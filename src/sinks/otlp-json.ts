@@ -14,6 +14,7 @@ import type { AttributeValue, Attributes } from "@opentelemetry/api";
 import type { CanonicalResource, CanonicalScope, CanonicalSpan, JsonObject, SpanKindName, StatusCodeName } from "../model/record";
 import { lineView, type LineBytes } from "./arena";
 import { convertAttributes, isoToHrTime, recordAttributes } from "./otlp-span";
+import { SEQUENCE_PLACEHOLDER } from "../serialize/jsonl";
 
 /** One record as the JSON text of its OTLP span, with what a request needs to group it. */
 export interface OtlpJsonSpan {
@@ -211,16 +212,17 @@ export function jsonRequest(spans: readonly OtlpJsonSpan[]): Uint8Array {
  * keys, so its first occurrence in a span's text is that attribute.
  */
 const SEQUENCE_ATTRIBUTE = (n: number): string => `{"key":"canonspan.sequence_id","value":{"intValue":${n}}}`;
+const PLACEHOLDER_ATTRIBUTE = SEQUENCE_ATTRIBUTE(SEQUENCE_PLACEHOLDER);
 
-/** True when `span` carries the placeholder `sequenceId` `placeholder`. */
-export function hasOtlpSequencePlaceholder(span: OtlpJsonSpan, placeholder: number): boolean {
-  return typeof span.text === "string" && span.text.indexOf(SEQUENCE_ATTRIBUTE(placeholder)) !== -1;
+/** True when `span` carries the placeholder `sequenceId`. */
+export function hasOtlpSequencePlaceholder(span: OtlpJsonSpan): boolean {
+  return typeof span.text === "string" && span.text.indexOf(PLACEHOLDER_ATTRIBUTE) !== -1;
 }
 
-/** `span` with the placeholder `sequenceId` `placeholder` replaced by `n`, or `undefined` when it has none. */
-export function withOtlpSequenceId(span: OtlpJsonSpan, placeholder: number, n: number): OtlpJsonSpan | undefined {
+/** `span` with the placeholder `sequenceId` replaced by `n`, or `undefined` when it has none. */
+export function withOtlpSequenceId(span: OtlpJsonSpan, n: number): OtlpJsonSpan | undefined {
   if (typeof span.text !== "string") return undefined;
-  const from = SEQUENCE_ATTRIBUTE(placeholder);
+  const from = PLACEHOLDER_ATTRIBUTE;
   const at = span.text.indexOf(from);
   if (at === -1) return undefined;
   const to = SEQUENCE_ATTRIBUTE(n);

@@ -145,8 +145,21 @@ export class OtlpSink implements SpanSink<OtlpEncodedSpan> {
    * counted (`serialize_error`).
    */
   encode(record: CanonicalSpan): EncodeResult<OtlpEncodedSpan> {
+    return this._encodeSpan(record, false);
+  }
+
+  /** {@link OtlpSink.encode} as plain data that can cross threads (the offload share): the span text as a string. */
+  encodeText(record: CanonicalSpan): EncodeResult<OtlpEncodedSpan> {
+    return this._encodeSpan(record, true);
+  }
+
+  private _encodeSpan(record: CanonicalSpan, portable: boolean): EncodeResult<OtlpEncodedSpan> {
     try {
       if (this._json) {
+        if (portable) {
+          const value = this._json.span(record);
+          return { ok: true, value, bytes: value.bytes };
+        }
         // The text waits for its request as UTF-8 outside the JS heap (arena.ts), not as a string.
         const span = this._json.span(record, false);
         const text = this._arenas.add(span.text, false);
@@ -155,18 +168,6 @@ export class OtlpSink implements SpanSink<OtlpEncodedSpan> {
       }
       if (this._interner.size > MAX_INTERNED) this._interner = new OtlpInterner();
       return { ok: true, value: toOtlpSpan(record, this._interner) };
-    } catch {
-      this._stats.dropped["serialize_error"] = (this._stats.dropped["serialize_error"] ?? 0) + 1;
-      return { ok: false, reason: "serialize_error" };
-    }
-  }
-
-  /** {@link OtlpSink.encode} as plain data that can cross threads (the offload share): the span text as a string. */
-  encodeText(record: CanonicalSpan): EncodeResult<OtlpEncodedSpan> {
-    if (!this._json) return this.encode(record);
-    try {
-      const value = this._json.span(record);
-      return { ok: true, value, bytes: value.bytes };
     } catch {
       this._stats.dropped["serialize_error"] = (this._stats.dropped["serialize_error"] ?? 0) + 1;
       return { ok: false, reason: "serialize_error" };

@@ -30,7 +30,7 @@ function isOtlpJson(v: unknown): v is OtlpJsonSpan {
 /** True when `v` is a JSONL line or an OTLP/JSON span that carries the placeholder `sequenceId`. */
 function hasPlaceholder(v: unknown): v is Numberable {
   if (typeof v === "string") return hasSequencePlaceholder(v);
-  return isOtlpJson(v) && hasOtlpSequencePlaceholder(v, SEQUENCE_PLACEHOLDER);
+  return isOtlpJson(v) && hasOtlpSequencePlaceholder(v);
 }
 
 /** `v` numbered `n`, with its size (`bytes` before), or `undefined` when it has no placeholder. */
@@ -39,7 +39,7 @@ function numbered(v: unknown, bytes: number, n: number): { value: Numberable; by
     const r = withSequenceId(v, n);
     return r && { value: r.line, bytes: bytes - r.shorter };
   }
-  const r = isOtlpJson(v) ? withOtlpSequenceId(v, SEQUENCE_PLACEHOLDER, n) : undefined;
+  const r = isOtlpJson(v) ? withOtlpSequenceId(v, n) : undefined;
   return r && { value: r, bytes: r.bytes };
 }
 
