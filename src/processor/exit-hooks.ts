@@ -12,7 +12,9 @@
  * each processor registers on construction and unregisters on shutdown. Nothing here keeps the
  * process alive, except a signal flush, which holds the process until its bounded shutdown ends.
  */
+import { writeSync } from "node:fs";
 import { logger } from "../internal/diag";
+import type { StatsRecorder } from "./stats";
 
 /** What a processor (or exporter) does at each exit stage. Every method must not throw. */
 export interface ExitParticipant {
@@ -125,4 +127,27 @@ export function registerExitHooks(p: ExitParticipant, handleSignals: boolean): (
 /** For tests: how many participants are registered, and whether signal hooks are installed. */
 export function exitHookState(): { participants: number; signals: boolean } {
   return { participants: participants.size, signals: signalHooksInstalled };
+}
+
+/**
+ * Runs a participant's synchronous exit delivery; when it had to give records up (sinks without
+ * `writeSync`, such as OTLP, or a worker that did not finish in time), says so in one
+ * synchronous stderr line (RELIABILITY.md B2): at `exit`, a diag logger may print nothing, or
+ * nothing any more. Never throws.
+ */
+export function exitSyncReporting(stats: StatsRecorder, deliver: () => void): void {
+  const before = stats.exitLosses().total;
+  try {
+    deliver();
+  } finally {
+    const after = stats.exitLosses();
+    const lost = after.total - before;
+    if (lost > 0) {
+      try {
+        writeSync(2, `canonspan: ${lost} span record(s) could not be delivered before the process exited (${after.parts.join(", ")})\n`);
+      } catch {
+        // stderr closed: nothing else to tell
+      }
+    }
+  }
 }

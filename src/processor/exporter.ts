@@ -3,16 +3,20 @@
  * `SpanExporter` interface, for use inside a stock `BatchSpanProcessor` (or any processor that
  * takes an exporter).
  *
- * Differences from the processor, by construction: the BSP owns the queue (its limits and
- * `OTEL_BSP_*` settings apply there); `withRollout()` ids are not seen (an exporter gets no
- * `onStart`), so ids come from span/resource attributes and options only; a slow sink delays
- * the BSP's next export, because `export()` reports only once every sink settled the batch.
+ * Differences from the processor, by construction (an exporter gets no `onStart`):
+ * - the BSP owns the queue (its limits and `OTEL_BSP_*` settings apply there);
+ * - `withRollout()` ids are not seen, so ids come from span/resource attributes and options only;
+ * - with a `filter`, a kept span is re-parented past filtered ancestors that ended in the same
+ *   export batch or an earlier one; one whose filtered parent ends in a later batch keeps that
+ *   parent's id (the processor, which sees `onStart`, has no such gap);
+ * - a slow sink delays the BSP's next export, because `export()` reports only once every sink
+ *   settled the batch.
  */
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { logger } from "../internal/diag";
 import { withTimeout } from "../internal/timers";
 import type { SpanInput } from "../read/span-input";
-import { registerExitHooks } from "./exit-hooks";
+import { exitSyncReporting, registerExitHooks } from "./exit-hooks";
 import { resolveSettings, type CanonicalPipelineOptions, type ProcessorSettings } from "./options";
 import { RecordPipeline, toQueued, yieldToLoop } from "./pipeline";
 import type { ProcessorStats } from "./stats";
@@ -54,7 +58,7 @@ export class CanonicalSpanExporter {
             {
               // The BSP's own queue is out of reach; our sink backlogs are not.
               beforeExit: () => undefined,
-              exitSync: () => this._pipeline.writeSyncAll(),
+              exitSync: () => exitSyncReporting(this._pipeline.stats, () => this._pipeline.writeSyncAll()),
               onSignal: () => this.shutdown(),
             },
             false,
@@ -73,6 +77,9 @@ export class CanonicalSpanExporter {
       }
     };
     if (this._isShutdown) {
+      const stats = this._pipeline.stats;
+      stats.afterShutdown.export++;
+      stats.drop("after_shutdown", Array.isArray(spans) ? spans.length : 0);
       done({ code: ExportResultCode.FAILED, error: new Error("CanonicalSpanExporter has been shut down") });
       return;
     }
@@ -85,7 +92,10 @@ export class CanonicalSpanExporter {
 
   /** Waits for every export started before it, then flushes the sinks. Never rejects. */
   forceFlush(): Promise<void> {
-    if (this._isShutdown) return this._shutdownPromise ?? Promise.resolve();
+    if (this._isShutdown) {
+      this._pipeline.stats.afterShutdown.forceFlush++;
+      return this._shutdownPromise ?? Promise.resolve();
+    }
     return withTimeout(this._drain(), this._settings.forceFlushTimeoutMillis, () => undefined);
   }
 
@@ -107,6 +117,7 @@ export class CanonicalSpanExporter {
     const lanes = pipeline.lanes;
     const failedBefore = lanes.map((l) => l.failed);
     const convertedBefore = pipeline.stats.converted;
+    pipeline.noteBatch(batch);
     const items = toQueued(batch);
     let i = 0;
     await pipeline.processChunked(() => items[i++]);
@@ -129,7 +140,6 @@ export class CanonicalSpanExporter {
 
   private async _shutdown(): Promise<void> {
     this._isShutdown = true;
-    this._unregisterExit();
     const timeoutMs = this._settings.shutdownTimeoutMillis;
     const deadline = Date.now() + timeoutMs;
     await withTimeout(this._drain(), timeoutMs, () => undefined);
@@ -137,5 +147,7 @@ export class CanonicalSpanExporter {
     await this._pipeline.shutdownSinks(timeoutMs > 0 ? Math.max(1, deadline - Date.now()) : 0);
     const summary = this._pipeline.stats.summary();
     if (summary) this._log.warn(`shutdown: ${summary}`);
+    // Only now: a process.exit() during shutdown still gets the sink backlogs written synchronously.
+    this._unregisterExit();
   }
 }

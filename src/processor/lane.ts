@@ -54,6 +54,8 @@ export class SinkLane {
   private readonly _backlog = new Fifo<Entry>();
   private _bytes = 0;
   private _inFlight = 0;
+  /** True once the write in flight was counted (timed out, or given up at shutdown): its settling is then ignored. */
+  private _inFlightCounted = false;
   private _drainRequested = false;
   private _closed = false;
   private _waiters: Array<{ target: number; resolve: () => void }> = [];
@@ -196,6 +198,16 @@ export class SinkLane {
     this._resolveWaiters(true);
   }
 
+  /**
+   * End of shutdown: a write that has still not settled is given up, its records counted under
+   * `reason` (when it settles later, that is ignored), so the shutdown summary misses nothing.
+   */
+  abandonInFlight(reason: string): void {
+    if (this._inFlight === 0 || this._inFlightCounted) return;
+    this._inFlightCounted = true;
+    this._drop(reason, this._inFlight, "a write was still in flight when shutdown ended");
+  }
+
   /** Exit path: hands the backlog to `writeSync` when the sink has one, else counts it lost. */
   writeSyncBacklog(): void {
     const left = this._backlog.drain();
@@ -251,6 +263,7 @@ export class SinkLane {
     }
     if (this._backlog.length === 0) this._drainRequested = false;
     this._inFlight = batch.length;
+    this._inFlightCounted = false;
     void this._write(batch);
   }
 
@@ -267,7 +280,8 @@ export class SinkLane {
     ]);
     if (timer) clearTimeout(timer);
     if (outcome === TIMED_OUT) {
-      this._drop(`sink_timeout:${this.name}`, n, `write took longer than ${timeoutMs} ms`);
+      if (!this._inFlightCounted) this._drop(`sink_timeout:${this.name}`, n, `write took longer than ${timeoutMs} ms`);
+      this._inFlightCounted = true;
       // The batch is given up (flush and shutdown stop waiting for it), but the next write waits
       // until this one settles: export is never called concurrently (OTel spec, RELIABILITY
       // A16). A write that never settles breaks the sink contract; its backlog then fills and
@@ -276,7 +290,7 @@ export class SinkLane {
         () => undefined,
         () => undefined,
       );
-    } else {
+    } else if (!this._inFlightCounted) {
       this._account(outcome, n);
     }
     this._inFlight = 0;

@@ -123,6 +123,23 @@ export class RecordPipeline {
     this._ancestry?.onStart(span as never);
   }
 
+  /**
+   * The exporter's stand-in for `onStart` (an exporter gets none): records the filter's decision
+   * for every span of a batch before any of it is converted, so a kept span is re-parented past a
+   * filtered ancestor that ended in the same batch or an earlier one. Never throws.
+   */
+  noteBatch(spans: readonly SpanInput[]): void {
+    const ancestry = this._ancestry;
+    if (!ancestry) return;
+    for (const span of spans) {
+      try {
+        ancestry.onStart(span as never);
+      } catch (e) {
+        this._log.debug(`ancestry.onStart failed: ${errorText(e)}`);
+      }
+    }
+  }
+
   /** Converts one span and offers the record to every lane. Never throws. */
   process(span: SpanInput, bytes: number): void {
     const facts = this.gather(span);
@@ -282,6 +299,7 @@ export class RecordPipeline {
   /** Shuts every sink down, in parallel, within `timeoutMs` (0 = no limit). */
   async shutdownSinks(timeoutMs: number): Promise<void> {
     await Promise.all(this.lanes.map((l) => l.shutdownSink(timeoutMs)));
+    for (const lane of this.lanes) lane.abandonInFlight("shutdown_timeout");
   }
 
   /** Discards every lane's backlog (counted under `reason`). */

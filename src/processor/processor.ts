@@ -16,7 +16,7 @@ import type { Context } from "@opentelemetry/api";
 import { logger } from "../internal/diag";
 import { withTimeout } from "../internal/timers";
 import type { SpanInput } from "../read/span-input";
-import { registerExitHooks, type ExitParticipant } from "./exit-hooks";
+import { exitSyncReporting, registerExitHooks, type ExitParticipant } from "./exit-hooks";
 import { resolveSettings, type CanonicalSpanProcessorOptions, type ProcessorSettings } from "./options";
 import { startOffload } from "./offload/start";
 import { RecordPipeline, type RecordEngine } from "./pipeline";
@@ -56,6 +56,8 @@ export class CanonicalSpanProcessor {
   private _shutdownPromise: Promise<void> | undefined;
   private readonly _unregisterExit: () => void;
   private _receivedAtBeforeExit = 0;
+  /** Set when shutdown has finished (`_isShutdown` is set when it starts). */
+  private _shutdownDone = false;
 
   /** Throws on invalid options (construction is the only place this class throws). */
   constructor(options: CanonicalSpanProcessorOptions) {
@@ -212,11 +214,12 @@ export class CanonicalSpanProcessor {
 
   private async _shutdown(): Promise<void> {
     this._isShutdown = true;
-    this._unregisterExit();
     const timeoutMs = this._settings.shutdownTimeoutMillis;
     const deadline = Date.now() + timeoutMs;
     try {
-      await this._flush(timeoutMs);
+      // A flush already under way (an un-awaited forceFlush, beforeExit) may have a longer
+      // timeout, or none: shutdown waits for it only as long as its own budget allows.
+      await withTimeout(this._flush(timeoutMs), timeoutMs, () => undefined);
       const left = timeoutMs > 0 ? Math.max(1, deadline - Date.now()) : 0;
       // Whatever the flush could not deliver in time is lost: count it, release it.
       const queued = this._queue.clear();
@@ -229,6 +232,10 @@ export class CanonicalSpanProcessor {
     }
     const summary = this._stats.summary();
     if (summary) this._log.warn(`shutdown: ${summary}`);
+    // Only now: a process.exit() while shutdown runs (an app's signal listener, an un-awaited
+    // shutdown) still gets what is queued written synchronously by the exit hook.
+    this._shutdownDone = true;
+    this._unregisterExit();
   }
 
   // --- exit hooks ---------------------------------------------------------------------------
@@ -243,11 +250,13 @@ export class CanonicalSpanProcessor {
   }
 
   private _onExit(): void {
-    if (this._isShutdown) return;
-    this._admit();
-    const q = this._queue;
-    this._engine.processSync(() => q.take());
-    this._progress(q.takenTotal);
-    this._engine.writeSyncAll();
+    if (this._shutdownDone) return;
+    exitSyncReporting(this._stats, () => {
+      this._admit();
+      const q = this._queue;
+      this._engine.processSync(() => q.take());
+      this._progress(q.takenTotal);
+      this._engine.writeSyncAll();
+    });
   }
 }

@@ -28,8 +28,8 @@ export interface ProcessorStats {
   queueBytes: number;
   /** Records waiting for each sink (including a write in flight), by sink name. */
   backlog: Record<string, number>;
-  /** Calls ignored because they came after `shutdown()`. */
-  afterShutdown: { onStart: number; onEnd: number; forceFlush: number };
+  /** Calls ignored because they came after `shutdown()` (`export`: the exporter's; their spans count as `after_shutdown`). */
+  afterShutdown: { onStart: number; onEnd: number; forceFlush: number; export: number };
   /** What redaction did (mask calls and failures, content removals, secrets redacted). */
   redaction?: RedactorStats;
   /**
@@ -53,7 +53,7 @@ export class StatsRecorder {
   converted = 0;
   readonly exported = new Map<string, number>();
   readonly dropped = new Map<string, number>();
-  readonly afterShutdown = { onStart: 0, onEnd: 0, forceFlush: 0 };
+  readonly afterShutdown = { onStart: 0, onEnd: 0, forceFlush: 0, export: 0 };
   private readonly _lastWarn = new Map<string, number>();
   private readonly _unreported = new Map<string, number>();
 
@@ -89,6 +89,18 @@ export class StatsRecorder {
     let n = 0;
     for (const [reason, count] of this.dropped) if (!NOT_A_LOSS.has(reason)) n += count;
     return n;
+  }
+
+  /** Records counted lost at process exit so far (`exit_unflushed:*`), with their reasons. */
+  exitLosses(): { total: number; parts: string[] } {
+    let total = 0;
+    const parts: string[] = [];
+    for (const [reason, count] of this.dropped) {
+      if (!reason.startsWith("exit_unflushed")) continue;
+      total += count;
+      parts.push(`${reason}=${count}`);
+    }
+    return { total, parts };
   }
 
   /** One line for the shutdown log, or `undefined` when nothing was lost. */

@@ -64,6 +64,24 @@ describe("exit hooks (child processes)", () => {
     ]);
   });
 
+  it("process.exit() with a sink that cannot write synchronously: one stderr line tells the loss", async () => {
+    const r = await runFixture("exit-nosync");
+    expect(r.code).toBe(0);
+    expect(r.lines).toEqual([]);
+    expect(r.stderr).toBe("canonspan: 3 span record(s) could not be delivered before the process exited (exit_unflushed:file=3)\n");
+  });
+
+  it("process.exit() while an un-awaited shutdown runs: what is queued is still written through writeSync", async () => {
+    const r = await runFixture("shutdown-exit");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.lines).toEqual([
+      { name: "shutdown-exit-0", seq: 1 },
+      { name: "shutdown-exit-1", seq: 2 },
+      { name: "shutdown-exit-2", seq: 3 },
+    ]);
+  });
+
   it("natural exit: the beforeExit flush delivers through the async write path", async () => {
     const r = await runFixture("natural");
     expect(r.stderr).toBe("");
@@ -96,6 +114,12 @@ describe("exit hooks (child processes)", () => {
     });
     expect(r.signal).toBe("SIGTERM");
     expect(r.lines).toEqual([]);
+  });
+
+  it("with an app SIGTERM listener that exits at once, our shutdown under way still leaves every record written", async () => {
+    const r = await runFixture("signal-app-sync", (pid) => process.kill(pid, "SIGTERM"));
+    expect(r.code).toBe(7);
+    expect(r.lines.map((l) => l.name)).toEqual(["signal-app-sync-0", "signal-app-sync-1", "signal-app-sync-2", "signal-app-sync-3"]);
   });
 
   it("with an app SIGTERM listener, we flush and leave the exit to the app", async () => {

@@ -1,3 +1,4 @@
+import { context, trace } from "@opentelemetry/api";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { CanonicalSpanExporter } from "../../src/processor/exporter";
@@ -82,10 +83,34 @@ describe("CanonicalSpanExporter", () => {
     const first = e.shutdown();
     expect(e.shutdown()).toBe(first);
     await first;
-    const [result] = await exportOnce(e);
+    const [result] = await exportOnce(e, [makeSpan({ name: "late-1" }), makeSpan({ name: "late-2" })]);
     expect(result!.code).toBe(ExportResultCode.FAILED);
     expect(result!.error?.message).toMatch(/shut down/);
     expect(sink.shutdowns).toBe(1);
+    await e.forceFlush();
+    // Ignored, and counted (RELIABILITY B8): the calls, and the spans of the refused export.
+    const s = e.stats();
+    expect(s.afterShutdown).toEqual({ onStart: 0, onEnd: 0, forceFlush: 1, export: 1 });
+    expect(s.dropped.after_shutdown).toBe(2);
+  });
+
+  it("filters inside a stock BatchSpanProcessor without orphans when the filtered parent ends in the same batch", async () => {
+    const sink = new RecordingSink();
+    const e = new CanonicalSpanExporter({ sinks: [sink], exitHooks: false, filter: "genai" });
+    made.push(e);
+    const { tracer, provider } = tracerWith(new BatchSpanProcessor(e, { scheduledDelayMillis: 60_000 }));
+    const agent = tracer.startSpan("agent", { attributes: { "gen_ai.operation.name": "invoke_agent" } });
+    const http = tracer.startSpan("http", { attributes: { "http.request.method": "POST" } }, trace.setSpan(context.active(), agent));
+    const chat = tracer.startSpan("chat", { attributes: { "gen_ai.operation.name": "chat" } }, trace.setSpan(context.active(), http));
+    chat.end(); // the child ends first, as children do…
+    http.end(); // …then its filtered parent, in the same export batch
+    agent.end();
+    await provider.forceFlush();
+    const byName = new Map(sink.records.map((r) => [r.name, r]));
+    expect([...byName.keys()].sort()).toEqual(["agent", "chat"]);
+    expect(byName.get("chat")!.parentId).toBe(agent.spanContext().spanId);
+    expect(byName.get("chat")!.extras["canonspan.original_parent_id"]).toBe(http.spanContext().spanId);
+    expect(e.stats().dropped.filtered).toBe(1);
   });
 
   it("shutdown resolves within its timeout when a sink hangs", async () => {
@@ -94,9 +119,12 @@ describe("CanonicalSpanExporter", () => {
     const e = new CanonicalSpanExporter({ sinks: [sink], exitHooks: false, shutdownTimeoutMillis: 200, exportTimeoutMillis: 0 });
     let called = 0;
     e.export([makeSpan()], () => called++);
+    const t0 = Date.now();
     await e.shutdown();
+    expect(Date.now() - t0).toBeLessThan(5_000);
     expect(called).toBe(1); // the pending export is answered when its lane closes
-    expect(e.stats().backlog).toEqual({ rec: 1 }); // still held by the hung write, not lost from view
+    expect(e.stats().backlog).toEqual({ rec: 1 }); // still held by the hung write, not lost from view…
+    expect(e.stats().dropped.shutdown_timeout).toBe(1); // …and counted: shutdown gave it up
   });
 
   it("survives a callback that throws", async () => {

@@ -179,8 +179,38 @@ describe("CanonicalSpanProcessor", () => {
     expect(hung.shutdowns).toBe(1);
     const s = p.stats();
     expect(s.exported).toEqual({ ok: 4 });
-    // The hung write holds 4 records; nothing is silently unaccounted.
+    // The hung write holds 4 records: given up when shutdown ended, and counted as such.
     expect(s.backlog.hung).toBe(4);
+    expect(s.dropped.shutdown_timeout).toBe(4);
+  });
+
+  it("shutdown keeps to its own timeout while an earlier forceFlush waits without limit", async () => {
+    const hung = new RecordingSink("hung");
+    hung.mode = "hang";
+    const p = processor({ sinks: [hung], forceFlushTimeoutMillis: 0, shutdownTimeoutMillis: 200, exportTimeoutMillis: 0 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 2);
+    let flushed = false;
+    void p.forceFlush().then(() => (flushed = true)); // no limit: waits for the hung write forever
+    await sleep(20);
+    const t0 = Date.now();
+    await p.shutdown(); // before: shared the unbounded flush and never resolved
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(flushed).toBe(false);
+    expect(p.stats().dropped.shutdown_timeout).toBe(2);
+  });
+
+  it("a slow write that settles within the shutdown budget is exported, not counted lost", async () => {
+    const slow = new RecordingSink("slow");
+    slow.delayMs = 100;
+    const p = processor({ sinks: [slow], shutdownTimeoutMillis: 2_000 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 3);
+    await p.shutdown();
+    expect(slow.records).toHaveLength(3);
+    const s = p.stats();
+    expect(s.exported).toEqual({ slow: 3 });
+    expect(s.dropped).toEqual({});
   });
 
   it("counts a write that exceeds exportTimeoutMillis as sink_timeout and keeps going", async () => {
@@ -210,7 +240,7 @@ describe("CanonicalSpanProcessor", () => {
     endSpans(tracer, 3, "late");
     await p.forceFlush();
     const s = p.stats();
-    expect(s.afterShutdown).toEqual({ onStart: 3, onEnd: 3, forceFlush: 1 });
+    expect(s.afterShutdown).toEqual({ onStart: 3, onEnd: 3, forceFlush: 1, export: 0 });
     expect(s.dropped.after_shutdown).toBe(3);
     expect(sink.records).toHaveLength(2);
     expect(sink.shutdowns).toBe(1);

@@ -54,7 +54,7 @@ describe("StatsRecorder", () => {
       queueLength: 1,
       queueBytes: 10,
       backlog: { file: 0 },
-      afterShutdown: { onStart: 0, onEnd: 0, forceFlush: 0 },
+      afterShutdown: { onStart: 0, onEnd: 0, forceFlush: 0, export: 0 },
     });
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });
