@@ -13,6 +13,14 @@ export interface ConvertOptions {
    * @default 65536
    */
   maxStringLength?: number;
+  /**
+   * Most UTF-16 units of string content in one record (RELIABILITY.md's per-span cap): past it,
+   * the longest strings are cut to one common length that brings the total under it (never below
+   * 256 units), marked, and listed in `dropped.truncated`. Not a positive number: the default.
+   * @default 1048576
+   */
+  maxRecordLength?: number;
 }
 
 export const DEFAULT_MAX_STRING_LENGTH = 65536;
+export const DEFAULT_MAX_RECORD_LENGTH = 1 << 20;

@@ -16,7 +16,8 @@ import { toWellFormed } from "../read/strings";
 import { hasOwnKeys } from "../read/values";
 import { coreFields } from "./core-fields";
 import { extractGenericRules } from "./generic-rules";
-import { DEFAULT_MAX_STRING_LENGTH, type ConvertOptions } from "./options";
+import { DEFAULT_MAX_RECORD_LENGTH, DEFAULT_MAX_STRING_LENGTH, type ConvertOptions } from "./options";
+import { capRecordStrings } from "./record-cap";
 import { Picker } from "./picker";
 import { buildAgent, buildLlm, buildMetadata, buildRetrieval, buildTags, buildTool } from "./sections";
 import { buildStatusAndError } from "./status";
@@ -39,6 +40,15 @@ export function toCanonicalSpan(span: SpanInput, options: ConvertOptions = {}): 
     derive(span, options.logEvents ?? [], record, clean, errors);
   } catch (e) {
     errors["*"] = errorText(e);
+  }
+  const maxRecord = options.maxRecordLength;
+  const cap = typeof maxRecord === "number" && maxRecord > 0 ? maxRecord : DEFAULT_MAX_RECORD_LENGTH;
+  if (clean.chars > cap) {
+    try {
+      capRecordStrings(record, cap, clean.truncated);
+    } catch (e) {
+      errors["cap"] = errorText(e);
+    }
   }
   if (clean.truncated.length > 0) record.dropped.truncated = clean.truncated;
   if (hasOwnKeys(errors)) record.dropped.errors = errors;

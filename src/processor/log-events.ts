@@ -58,6 +58,8 @@ export interface LogEventStats {
   taken: number;
   /** Log records that were not `gen_ai.*` events of a (sampled) span. */
   ignored: number;
+  /** Log records emitted after `shutdown()`: ignored. */
+  afterShutdown: number;
   dropped: Record<LogEventDropReason, number>;
   /** Currently buffered. */
   spans: number;
@@ -140,6 +142,7 @@ export class CanonicalLogRecordProcessor implements LogRecordProcessor {
   private _accepted = 0;
   private _taken = 0;
   private _ignored = 0;
+  private _afterShutdown = 0;
   private readonly _dropped: Record<LogEventDropReason, number> = {
     expired: 0,
     max_spans: 0,
@@ -167,7 +170,10 @@ export class CanonicalLogRecordProcessor implements LogRecordProcessor {
 
   /** Buffers a `gen_ai.*` event tied to a span. O(1) amortized; never throws. */
   onEmit(logRecord: LogRecordLike, context?: Context): void {
-    if (this._isShutdown) return;
+    if (this._isShutdown) {
+      this._afterShutdown++;
+      return;
+    }
     try {
       const name = eventNameOf(logRecord);
       if (name === undefined || !name.startsWith("gen_ai.")) {
@@ -240,6 +246,7 @@ export class CanonicalLogRecordProcessor implements LogRecordProcessor {
       accepted: this._accepted,
       taken: this._taken,
       ignored: this._ignored,
+      afterShutdown: this._afterShutdown,
       dropped: { ...this._dropped },
       spans: this._buckets.size,
       events: this._events,

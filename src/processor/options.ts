@@ -26,6 +26,12 @@ export interface CanonicalPipelineOptions {
    */
   maxStringLength?: number;
   /**
+   * Most UTF-16 units of string content in one record: past it, the longest strings are cut to
+   * a common length (see `toCanonicalSpan`).
+   * @default 1048576
+   */
+  maxRecordLength?: number;
+  /**
    * Keeps only the spans for which it returns `true`; `"genai"` is the `GENAI_ONLY` preset. Kept
    * spans whose parent was filtered out are re-parented to their nearest kept ancestor; the
    * original parent id stays in `extras["canonspan.original_parent_id"]`. Filtered spans are
@@ -219,6 +225,16 @@ export function getProcessorSettingsFromEnv(env: NodeJS.ProcessEnv = process.env
   if (queue !== undefined) out.maxQueueSize = queue;
   const batch = readNumber(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "positive");
   if (batch !== undefined) out.maxExportBatchSize = batch;
+  return out;
+}
+
+/** The conversion options of the pipeline options, checked (throws at construction on invalid values). */
+export function convertOptionsOf(opts: Pick<CanonicalPipelineOptions, "maxStringLength" | "maxRecordLength">): { maxStringLength?: number; maxRecordLength?: number } {
+  const out: { maxStringLength?: number; maxRecordLength?: number } = {};
+  const maxString = checkNumber("maxStringLength", opts.maxStringLength, true);
+  const maxRecord = checkNumber("maxRecordLength", opts.maxRecordLength, true);
+  if (maxString !== undefined) out.maxStringLength = maxString;
+  if (maxRecord !== undefined) out.maxRecordLength = maxRecord;
   return out;
 }
 

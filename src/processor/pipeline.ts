@@ -13,7 +13,7 @@ import type { SpanEventLike, SpanInput } from "../read/span-input";
 import { SinkLane } from "./lane";
 import { Ancestry, reparent, resolveFilter, type SpanFilter } from "./filter";
 import type { CanonicalPipelineOptions, LogEventSource, ProcessorSettings } from "./options";
-import { checkSinks } from "./options";
+import { checkSinks, convertOptionsOf } from "./options";
 import { createRedactor, type Redactor } from "./redact";
 import type { QueuedSpan } from "./queue";
 import { estimateSpanBytes } from "./queue";
@@ -67,6 +67,8 @@ export class RecordPipeline {
   readonly sequences = new SequenceCounters();
   private readonly _rollouts = new WeakMap<object, RolloutIds>();
   private readonly _convert: ConvertOptions;
+  /** Why the lanes were closed (what a write still in flight at the end of shutdown counts as). */
+  private _closeReason = "shutdown_timeout";
   private readonly _filter?: SpanFilter;
   private readonly _ancestry?: Ancestry;
   private readonly _redact: Redactor;
@@ -97,7 +99,7 @@ export class RecordPipeline {
       };
       return new SinkLane(sink, name, limits, this.stats);
     });
-    this._convert = opts.maxStringLength === undefined ? {} : { maxStringLength: opts.maxStringLength };
+    this._convert = convertOptionsOf(opts);
     // resolveFilter wraps a user filter so that a throw keeps the span instead of losing it.
     this._filter = resolveFilter(opts.filter);
     // The ancestry evaluates the filter on start-time attributes too: a child usually ends
@@ -299,11 +301,13 @@ export class RecordPipeline {
   /** Shuts every sink down, in parallel, within `timeoutMs` (0 = no limit). */
   async shutdownSinks(timeoutMs: number): Promise<void> {
     await Promise.all(this.lanes.map((l) => l.shutdownSink(timeoutMs)));
-    for (const lane of this.lanes) lane.abandonInFlight("shutdown_timeout");
+    // A write still in flight now ends with the process: counted, like the backlog closeLanes discarded.
+    for (const lane of this.lanes) lane.abandonInFlight(this._closeReason);
   }
 
   /** Discards every lane's backlog (counted under `reason`). */
   closeLanes(reason: string): void {
+    this._closeReason = reason;
     this._clearWriteTimer();
     for (const lane of this.lanes) lane.close(reason);
   }

@@ -10,11 +10,21 @@ import { isWellFormedString, toWellFormed, truncate, TRUNCATION_MARK } from "./s
 /** Tracks what cleaning cut, by record path. */
 export class CleanContext {
   readonly truncated: string[] = [];
+  /**
+   * UTF-16 units of the strings cleaning let into the record (an upper bound: a string reached
+   * twice counts twice); past the per-record cap, the record's strings are measured and cut
+   * (record-cap.ts).
+   */
+  chars = 0;
   constructor(readonly maxStringLength: number) {}
 
   str(s: string, path: string): string {
     const w = toWellFormed(s);
-    if (w.length <= this.maxStringLength) return w;
+    if (w.length <= this.maxStringLength) {
+      this.chars += w.length;
+      return w;
+    }
+    this.chars += this.maxStringLength;
     if (this.truncated.length < 100 && !this.truncated.includes(path)) this.truncated.push(path);
     return truncate(w, this.maxStringLength) + TRUNCATION_MARK;
   }
@@ -28,7 +38,10 @@ export class CleanContext {
   }
 
   private _isClean(v: unknown, depth: number): boolean {
-    if (typeof v === "string") return v.length <= this.maxStringLength && isWellFormedString(v);
+    if (typeof v === "string") {
+      this.chars += v.length;
+      return v.length <= this.maxStringLength && isWellFormedString(v);
+    }
     if (typeof v === "number") return Number.isFinite(v);
     if (typeof v === "boolean" || v === null) return true;
     if (typeof v !== "object" || depth > 64) return false;
@@ -73,7 +86,10 @@ export class CleanContext {
    * fits (the common case) needs none, which saves a string per attribute.
    */
   valueAt(v: unknown, prefix: string, key: string): JsonValue {
-    if (typeof v === "string" && v.length <= this.maxStringLength) return toWellFormed(v);
+    if (typeof v === "string" && v.length <= this.maxStringLength) {
+      this.chars += v.length;
+      return toWellFormed(v);
+    }
     return this.value(v, prefix + key);
   }
 

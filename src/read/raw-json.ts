@@ -67,6 +67,11 @@ export function rememberRawJson(value: object, text: string): boolean {
   return true;
 }
 
+/** `value` was changed in place (the per-record cap cut a string in it): its text no longer stands for it. */
+export function forgetRawJson(value: object): void {
+  RAW.delete(value);
+}
+
 /** The redactor passed `record` unchanged: its values may be written as their texts. */
 export function grantRawJson(record: object): void {
   GRANTED.add(record);

@@ -308,7 +308,8 @@ export class OtlpSink implements SpanSink<OtlpEncodedSpan> {
       try {
         rejected = enc.rejected(result.body);
       } catch {
-        /* an unreadable success body is still a success (OTLP spec) */
+        // An unreadable success body is still a success (OTLP spec); said once per interval, without the body.
+        this._warn("unreadable_response", `collector answered ${n} span(s) with success and a response body that could not be read (${result.body.byteLength} bytes); counted as delivered`);
       }
       const count = Math.min(n, Math.max(0, Math.floor(rejected.count)));
       const msg = rejected.message ? `: ${this._clean(escapeForLog(rejected.message))}` : "";

@@ -184,7 +184,7 @@ describe("bounds", () => {
     proc.onEmit({ eventName: "gen_ai.choice", spanContext: span.spanContext() });
     expect(proc.take(idOf(span))).toHaveLength(2);
     expect(proc.take(idOf(span))).toEqual([]);
-    expect(proc.stats()).toMatchObject({ events: 0, spans: 0, accepted: 2, taken: 2 });
+    expect(proc.stats()).toMatchObject({ events: 0, spans: 0, accepted: 2, taken: 2, afterShutdown: 1 });
   });
 
   it("rejects invalid bounds at construction", () => {

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { diag, DiagLogLevel, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import * as net from "node:net";
 import { toCanonicalSpan } from "../../src/convert/to-canonical";
 import type { CanonicalSpan } from "../../src/model/record";
@@ -274,9 +274,18 @@ describe("partial success", () => {
     expect(rx.requests).toHaveLength(1);
   });
 
-  it("a garbage success body is still a success", async () => {
-    rx.script = () => ({ body: "<html>ok</html>" });
-    await expect(sink({ protocol: "http/json" }).write(batch(2))).resolves.toEqual({ ok: true });
+  it("a garbage success body is still a success, said in a warning that does not echo it", async () => {
+    const warnings: string[] = [];
+    const quiet = (): void => undefined;
+    diag.setLogger({ warn: (...a: unknown[]) => warnings.push(a.map(String).join(" ")), error: quiet, info: quiet, debug: quiet, verbose: quiet }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    try {
+      rx.script = () => ({ body: "<html>ok CANARY-BODY</html>" });
+      await expect(sink({ protocol: "http/json" }).write(batch(2))).resolves.toEqual({ ok: true });
+      expect(warnings).toEqual([expect.stringMatching(/success and a response body that could not be read \(27 bytes\); counted as delivered/)]);
+      expect(warnings.join("")).not.toContain("CANARY");
+    } finally {
+      diag.disable();
+    }
   });
 });
 

@@ -24,6 +24,7 @@ import type { BatchEntry, ResourceSnapshot } from "./snapshot";
 /** Pipeline options that travel to the worker (the rest — filter, logRecords, mask — stays or disables offload). */
 export interface WorkerPipelineOptions {
   maxStringLength?: number;
+  maxRecordLength?: number;
   redact?: boolean;
   captureContent?: boolean;
   maskTimeoutMs?: number;

@@ -84,6 +84,7 @@ export function startOffload(options: CanonicalSpanProcessorOptions, settings: P
   if (!entry) return inThread("the worker entry is not built (canonspan runs from its TypeScript sources)");
   const opts: WorkerPipelineOptions = {};
   if (options.maxStringLength !== undefined) opts.maxStringLength = options.maxStringLength;
+  if (options.maxRecordLength !== undefined) opts.maxRecordLength = options.maxRecordLength;
   if (options.redact !== undefined) opts.redact = options.redact;
   if (options.captureContent !== undefined) opts.captureContent = options.captureContent;
   if (options.maskTimeoutMs !== undefined) opts.maskTimeoutMs = options.maskTimeoutMs;

@@ -185,9 +185,8 @@ async function onShutdown(m: ShutdownMessage): Promise<void> {
   for (let b = nextBatch(); b; b = nextBatch()) unconverted += Array.isArray(b.spans) ? b.spans.length : 0;
   if (unconverted > 0) pipeline.stats.drop(m.reason, unconverted);
   pipeline.closeLanes(m.reason);
+  // Writes still in flight end with this worker (the app thread terminates it next): shutdownSinks counts them.
   await pipeline.shutdownSinks(m.timeoutMs);
-  // Writes still in flight end with this worker (the app thread terminates it next): count them.
-  for (const lane of pipeline.lanes) if (lane.pending > 0) pipeline.stats.drop(m.reason, lane.pending);
   post({ t: "closed", stats: stats() });
 }
 
