@@ -71,7 +71,9 @@ function collect(v: unknown, path: string, above: object[], depth: number, slots
   const chain = [...above, v];
   let fixed = 0;
   const visit = (x: unknown, key: string | number, at: string): void => {
-    if (typeof x === "string") {
+    // The resource is one object shared by the records of a provider (core-fields.ts): never cut in place.
+    if (depth === 0 && key === "resource") fixed += stringLength(x, 0);
+    else if (typeof x === "string") {
       if (x.length > MIN_CUT_LENGTH) slots.push({ holder: v as Slot["holder"], key, length: x.length, path: at, above: chain });
       else fixed += x.length;
     } else fixed += collect(x, at, chain, depth + 1, slots);
@@ -79,4 +81,13 @@ function collect(v: unknown, path: string, above: object[], depth: number, slots
   if (Array.isArray(v)) for (let i = 0; i < v.length; i++) visit(v[i], i, path);
   else for (const k of Object.keys(v)) visit((v as Record<string, unknown>)[k], k, path === "" ? k : `${path}.${k}`);
   return fixed;
+}
+
+/** UTF-16 units of the strings in `v` (bounded depth). */
+function stringLength(v: unknown, depth: number): number {
+  if (typeof v === "string") return v.length;
+  if (v === null || typeof v !== "object" || depth > MAX_DEPTH) return 0;
+  let n = 0;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) n += stringLength(x, depth + 1);
+  return n;
 }

@@ -33,6 +33,14 @@ describe("capRecordStrings", () => {
     expect(truncated).toEqual(["b.c", "b.d"]);
   });
 
+  it("never cuts the resource, which the records of a provider share, but counts it", () => {
+    const shared = { attributes: { "service.name": "s".repeat(3000) } };
+    const rec = { resource: shared, a: "x".repeat(3000) };
+    capRecordStrings(rec, 4000, []);
+    expect(shared.attributes["service.name"]).toBe("s".repeat(3000));
+    expect(rec.a).toBe("x".repeat(1000) + TRUNCATION_MARK);
+  });
+
   it("leaves a record within the cap untouched", () => {
     const rec = { a: "x".repeat(900), b: ["y".repeat(900)] };
     const truncated: string[] = [];
