@@ -11,13 +11,11 @@ import { defaultResource, detectResources, envDetector, resourceFromAttributes }
 import { LoggerProvider } from "@opentelemetry/sdk-logs";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { parseSinksEnv, type SinkSpec } from "../config/sinks-env";
-import { CanonicalLogRecordProcessor } from "../processor/log-events";
-import type { CanonicalSpanProcessorOptions } from "../processor/options";
-import { CanonicalSpanProcessor } from "../processor/processor";
-import { ConsoleSink } from "../sinks/console-sink";
-import { FileSink } from "../sinks/file-sink";
-import { OtlpSink } from "../sinks/otlp-sink";
-import type { SpanSink } from "../sinks/sink";
+// The library itself comes through the package's main entry: the build keeps this import
+// external (tsup.config.ts), so an app that also imports `canonspan` shares one copy of it
+// (one processor class, one set of exit hooks) instead of loading a second one.
+import { CanonicalLogRecordProcessor, CanonicalSpanProcessor, ConsoleSink, FileSink, OtlpSink } from "../index";
+import type { CanonicalSpanProcessorOptions, SpanSink } from "../index";
 import { findInstrumentations } from "./instrumentations";
 
 export interface RegisterOptions extends Partial<Omit<CanonicalSpanProcessorOptions, "sinks" | "logRecords">> {

@@ -34,6 +34,8 @@ const REPORT = `
   console.log(JSON.stringify({
     exports: Object.keys(canonspan).sort(),
     registerExports: Object.keys(registerModule).sort(),
+    // canonspan/register uses the same copy of the library as the app (no second bundle).
+    sharedLibrary: registerModule.sinksFromSpecs([{ kind: "console", style: "json" }])[0] instanceof canonspan.ConsoleSink,
     schemaId: schema.$id,
     record: { schema: record.schema, type: record.type, model: record.llm && record.llm.requestModel, usage: record.usage },
     delivered: sink.records.map((r) => ({ spanId: r.spanId, type: r.type, sequenceId: r.sequenceId })),
@@ -66,6 +68,7 @@ ${REPORT}
 interface Report {
   exports: string[];
   registerExports: string[];
+  sharedLibrary: boolean;
   schemaId: string;
   record: { schema: string; type: string; model: string; usage: Record<string, unknown> };
   delivered: Array<{ spanId: string; type: string; sequenceId: number }>;
@@ -123,6 +126,7 @@ describe.each(["esm", "cjs"] as const)("built package, %s consumer", (kind) => {
   it("loads canonspan/register (a no-op under OTEL_SDK_DISABLED=true) and canonspan/schema.json", () => {
     const r = report(kind);
     expect(r.registerExports).toEqual(expect.arrayContaining(["register"]));
+    expect(r.sharedLibrary).toBe(true);
     expect(r.tracerProvider).not.toContain("trace");
     expect(r.schemaId).toBe(JSON.parse(readFileSync(join(REPO_ROOT, "schema.json"), "utf8")).$id);
   });
