@@ -1,6 +1,8 @@
 import { diag, DiagLogLevel, type DiagLogger } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import * as net from "node:net";
 import { CanonicalSpanProcessor } from "../../src/processor/processor";
+import { OtlpSink } from "../../src/sinks/otlp-sink";
 import type { CanonicalSpanProcessorOptions } from "../../src/processor/options";
 import { providerWith } from "../helpers/spans";
 import { endSpans, RecordingSink, sleep, tracerWith, waitFor } from "./helpers";
@@ -198,6 +200,26 @@ describe("CanonicalSpanProcessor", () => {
     expect(Date.now() - t0).toBeLessThan(5_000);
     expect(flushed).toBe(false);
     expect(p.stats().dropped.shutdown_timeout).toBe(2);
+  });
+
+  it("with the collector down, shutdown resolves within its timeout (RELIABILITY §5.2) and counts every span lost", async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, "127.0.0.1", () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    // Default retry policy and request timeout: retries would go on for far longer than the shutdown budget.
+    const p = processor({ sinks: [new OtlpSink({ url: `http://127.0.0.1:${port}/v1/traces` })], shutdownTimeoutMillis: 1_000 });
+    const { tracer } = tracerWith(p);
+    endSpans(tracer, 20);
+    await sleep(50); // the first request is refused and its retry is waiting
+    const t0 = Date.now();
+    await p.shutdown();
+    expect(Date.now() - t0).toBeLessThan(1_000 + 700); // the spec's ±200 ms, with room for a loaded CI machine
+    const s = p.stats();
+    expect(s.exported.otlp ?? 0).toBe(0);
+    expect(Object.values(s.dropped).reduce((a, b) => a + b, 0)).toBe(20);
   });
 
   it("a slow write that settles within the shutdown budget is exported, not counted lost", async () => {
