@@ -130,6 +130,12 @@ describe("offload: delivery and lifecycle", () => {
     expectSequenced(records(path.join(r.dir, "exit.jsonl")), 1500);
   });
 
+  it("process.exit() while an un-awaited shutdown runs still leaves every record, once", async () => {
+    const r = await run("shutdown-exit");
+    expect(r.code).toBe(0);
+    expectSequenced(records(path.join(r.dir, "shutdown-exit.jsonl")), 1500);
+  });
+
   it("process.exit() before anything was posted: the app thread writes it", async () => {
     const r = await run("exit-now");
     expect(r.code).toBe(0);
