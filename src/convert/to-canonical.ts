@@ -5,6 +5,7 @@
  * conversion still yields a minimal record.
  */
 import { CONVENTIONS } from "../conventions/registry";
+import { thrownText } from "../internal/errors";
 import { Facts } from "../facts/facts";
 import type { CanonicalSpan, ConventionName, JsonObject, SpanType } from "../model/record";
 import { CONVENTION_NAMES } from "../model/record";
@@ -23,9 +24,6 @@ import { buildAgent, buildLlm, buildMetadata, buildRetrieval, buildTags, buildTo
 import { buildStatusAndError } from "./status";
 import { buildCost, buildUsage } from "./usage";
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
 
 export function toCanonicalSpan(span: SpanInput, options: ConvertOptions = {}): CanonicalSpan {
   const clean = new CleanContext(options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH);
@@ -34,12 +32,12 @@ export function toCanonicalSpan(span: SpanInput, options: ConvertOptions = {}): 
   try {
     record = coreFields(span, clean);
   } catch (e) {
-    return minimalRecord(span, errorText(e));
+    return minimalRecord(span, thrownText(e));
   }
   try {
     derive(span, options.logEvents ?? [], record, clean, errors);
   } catch (e) {
-    errors["*"] = errorText(e);
+    errors["*"] = thrownText(e);
   }
   const maxRecord = options.maxRecordLength;
   const cap = typeof maxRecord === "number" && maxRecord > 0 ? maxRecord : DEFAULT_MAX_RECORD_LENGTH;
@@ -47,7 +45,7 @@ export function toCanonicalSpan(span: SpanInput, options: ConvertOptions = {}): 
     try {
       capRecordStrings(record, cap, clean.truncated);
     } catch (e) {
-      errors["cap"] = errorText(e);
+      errors["cap"] = thrownText(e);
     }
   }
   if (clean.truncated.length > 0) record.dropped.truncated = clean.truncated;
@@ -72,14 +70,14 @@ function derive(
       facts.current = c.name;
       c.extract(view, facts);
     } catch (e) {
-      errors[`convention:${c.name}`] = errorText(e);
+      errors[`convention:${c.name}`] = thrownText(e);
     }
   }
   facts.current = undefined;
   try {
     extractGenericRules(view, facts);
   } catch (e) {
-    errors["rules"] = errorText(e);
+    errors["rules"] = thrownText(e);
   }
 
   const p = new Picker(facts);
@@ -116,7 +114,7 @@ function guard<A, B, C, T>(errors: Record<string, string>, name: string, build: 
   try {
     return build(a, b as B, c as C);
   } catch (e) {
-    errors[name] = errorText(e);
+    errors[name] = thrownText(e);
     return undefined;
   }
 }

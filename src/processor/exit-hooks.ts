@@ -14,6 +14,7 @@
  */
 import { writeSync } from "node:fs";
 import { logger } from "../internal/diag";
+import { errorText } from "../internal/errors";
 import type { StatsRecorder } from "./stats";
 
 /** What a processor (or exporter) does at each exit stage. Every method must not throw. */
@@ -43,7 +44,7 @@ function each(set: ReadonlySet<ExitParticipant>, fn: (p: ExitParticipant) => voi
     try {
       fn(p);
     } catch (e) {
-      log.debug(`exit hook failed: ${e instanceof Error ? e.message : "non-Error value"}`);
+      log.debug(`exit hook failed: ${errorText(e)}`);
     }
   }
 }

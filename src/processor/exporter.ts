@@ -14,6 +14,7 @@
  */
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { logger } from "../internal/diag";
+import { errorText } from "../internal/errors";
 import { withTimeout } from "../internal/timers";
 import type { SpanInput } from "../read/span-input";
 import { exitSyncReporting, registerExitHooks } from "./exit-hooks";
@@ -73,7 +74,7 @@ export class CanonicalSpanExporter {
       try {
         resultCallback(result);
       } catch (e) {
-        this._log.debug(`export callback threw: ${e instanceof Error ? e.message : "non-Error value"}`);
+        this._log.debug(`export callback threw: ${errorText(e)}`);
       }
     };
     if (this._isShutdown) {
@@ -134,7 +135,7 @@ export class CanonicalSpanExporter {
       await this._chain;
       await this._pipeline.flushLanes();
     } catch (e) {
-      this._log.debug(`flush failed: ${e instanceof Error ? e.message : "non-Error value"}`);
+      this._log.debug(`flush failed: ${errorText(e)}`);
     }
   }
 

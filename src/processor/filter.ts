@@ -87,7 +87,7 @@ const log = logger("filter");
  */
 export function resolveFilter(f: SpanFilter | "genai" | undefined): SpanFilter | undefined {
   if (f === undefined) return undefined;
-  if (f === "genai") return GENAI_ONLY;
+  if (f === "genai") f = GENAI_ONLY; // it reads span fields too, whose getters may throw
   if (typeof f !== "function") throw new TypeError(`canonspan: \`filter\` must be a function or "genai" (actual: ${String(f)})`);
   let warned = false;
   return (span) => {

@@ -9,7 +9,7 @@ import { suppressTracing } from "@opentelemetry/core";
 import type { CanonicalSpan } from "../model/record";
 import type { Encoded, EncodeResult, SinkResult, SpanSink } from "../sinks/sink";
 import { logger } from "../internal/diag";
-import { clipText, errorText } from "../internal/errors";
+import { thrownText } from "../internal/errors";
 import { safeUnref, withTimeout } from "../internal/timers";
 import { Fifo } from "./queue";
 import type { StatsRecorder } from "./stats";
@@ -31,10 +31,6 @@ export interface LaneLimits {
 const TIMED_OUT = Symbol("timed out");
 const log = logger("processor");
 
-/** {@link errorText}, and a thrown string as itself (clipped the same way). */
-function thrownText(e: unknown): string {
-  return typeof e === "string" ? clipText(e) : errorText(e);
-}
 
 /** Runs sink I/O with tracing suppressed, so the processor's own I/O creates no spans. */
 export function untraced<T>(fn: () => T): T {

@@ -144,8 +144,13 @@ export class RecordPipeline {
 
   /** Converts one span and offers the record to every lane. Never throws. */
   process(span: SpanInput, bytes: number): void {
-    const facts = this.gather(span);
-    if (facts) this.build(span, facts, bytes);
+    try {
+      const facts = this.gather(span);
+      if (facts) this.build(span, facts, bytes);
+    } catch (e) {
+      // gather and build never throw by contract; a span they fail on is still counted.
+      this.stats.drop("convert_error", 1, errorText(e));
+    }
   }
 
   /**
@@ -154,6 +159,7 @@ export class RecordPipeline {
    */
   gather(span: SpanInput): SpanFacts | undefined {
     if (this._filter) {
+      // resolveFilter wraps every filter so that a throw keeps the span (filter.ts).
       const kept = this._filter(span as never);
       try {
         this._ancestry?.onEnd(span as never, kept);

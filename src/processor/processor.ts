@@ -14,6 +14,7 @@
  */
 import type { Context } from "@opentelemetry/api";
 import { logger } from "../internal/diag";
+import { errorText } from "../internal/errors";
 import { withTimeout } from "../internal/timers";
 import type { SpanInput } from "../read/span-input";
 import { exitSyncReporting, registerExitHooks, type ExitParticipant } from "./exit-hooks";
@@ -83,7 +84,7 @@ export class CanonicalSpanProcessor {
     try {
       this._pipeline.onStart(span, parentContext);
     } catch (e) {
-      this._log.debug(`onStart failed: ${e instanceof Error ? e.message : "non-Error value"}`);
+      this._log.debug(`onStart failed: ${errorText(e)}`);
     }
   }
 
@@ -95,8 +96,14 @@ export class CanonicalSpanProcessor {
       return;
     }
     try {
-      // Like the stock BSP: spans recorded but not sampled are not exported.
-      const flags = span.spanContext().traceFlags;
+      // Like the stock BSP: spans recorded but not sampled are not exported. A span whose
+      // context cannot be read is taken (its record says what could be read; toCanonicalSpan).
+      let flags: unknown;
+      try {
+        flags = span.spanContext().traceFlags;
+      } catch {
+        flags = undefined;
+      }
       if (typeof flags === "number" && (flags & SAMPLED) === 0) return;
       stats.received++;
       if (!this._queue.offer(span)) {
@@ -109,7 +116,7 @@ export class CanonicalSpanProcessor {
         setImmediate(this._tick);
       }
     } catch (e) {
-      this._log.debug(`onEnd failed: ${e instanceof Error ? e.message : "non-Error value"}`);
+      this._log.debug(`onEnd failed: ${errorText(e)}`);
     }
   }
 
@@ -144,7 +151,7 @@ export class CanonicalSpanProcessor {
       this._admit();
       if (this._queue.admittedLength > 0) this._startPump();
     } catch (e) {
-      this._log.debug(`export tick failed: ${e instanceof Error ? e.message : "non-Error value"}`);
+      this._log.debug(`export tick failed: ${errorText(e)}`);
     }
   };
 
@@ -170,7 +177,7 @@ export class CanonicalSpanProcessor {
         () => q.admittedLength,
       );
     } catch (e) {
-      this._log.debug(`export run failed: ${e instanceof Error ? e.message : "non-Error value"}`);
+      this._log.debug(`export run failed: ${errorText(e)}`);
     } finally {
       this._pumping = false;
       this._engine.scheduleWrites();
@@ -203,7 +210,7 @@ export class CanonicalSpanProcessor {
       this._startPump();
       await this._whenConverted(mark);
       await this._engine.flushLanes();
-    })().catch((e: unknown) => this._log.debug(`flush failed: ${e instanceof Error ? e.message : "non-Error value"}`));
+    })().catch((e: unknown) => this._log.debug(`flush failed: ${errorText(e)}`));
     const promise = withTimeout(work, timeoutMs, () => undefined);
     this._pendingFlush = { mark, promise };
     void promise.then(() => {
@@ -228,7 +235,7 @@ export class CanonicalSpanProcessor {
       this._engine.closeLanes("shutdown_timeout");
       await this._engine.shutdownSinks(left);
     } catch (e) {
-      this._log.debug(`shutdown failed: ${e instanceof Error ? e.message : "non-Error value"}`);
+      this._log.debug(`shutdown failed: ${errorText(e)}`);
     }
     const summary = this._stats.summary();
     if (summary) this._log.warn(`shutdown: ${summary}`);

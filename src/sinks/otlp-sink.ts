@@ -20,6 +20,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { isLineBytes, LineArenas } from "./arena";
 import { jsonRequest, OtlpJsonEncoder, type OtlpJsonSpan } from "./otlp-json";
 import { logger } from "../internal/diag";
+import { thrownText } from "../internal/errors";
 import { withTimeout } from "../internal/timers";
 import type { CanonicalSpan } from "../model/record";
 import { redactUrl, resolveOtlpConfig, scrub, secretsOf, type OtlpSinkOptions, type ResolvedOtlpConfig } from "./otlp-config";
@@ -193,7 +194,7 @@ export class OtlpSink implements SpanSink<OtlpEncodedSpan> {
     if (n === 0) return Promise.resolve({ ok: true });
     const p = run().catch((e: unknown) => {
       const t = new Tally();
-      t.drop(n, "error", this._clean(e instanceof Error ? e.message : String(e)));
+      t.drop(n, "error", this._clean(thrownText(e)));
       return this._result(n, t);
     });
     this._inflight.add(p);

@@ -65,6 +65,26 @@ describe("untrusted span data", () => {
     );
   });
 
+  it("never throws on thrown values that break error formatting, and runs no user toString", () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    let toStringCalls = 0;
+    const sneaky = { toString: () => (toStringCalls++, "x") };
+    const symbolName = Object.assign(new Error("m"), { name: Symbol("n") });
+    for (const thrown of [proxy, Object.create(null), sneaky, symbolName]) {
+      const span = {
+        name: "s",
+        spanContext() {
+          throw thrown;
+        },
+      };
+      const r = toCanonicalSpan(span as never);
+      expect(r.dropped.errors?.["*"]).toEqual(expect.any(String));
+      expectValidRecord(r);
+    }
+    expect(toStringCalls).toBe(0);
+  });
+
   it("does not raise RangeError on a 100,000-deep tool-argument string", () => {
     const deep = "[".repeat(100_000) + "]".repeat(100_000);
     const r = toCanonicalSpan(makeSpan({ name: "execute_tool t", attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "t", "gen_ai.tool.call.arguments": deep } }));

@@ -43,8 +43,17 @@ describe("GENAI_ONLY", () => {
 });
 
 describe("resolveFilter", () => {
-  it("maps the preset and leaves no filter alone", () => {
-    expect(resolveFilter("genai")).toBe(GENAI_ONLY);
+  it("maps the preset (wrapped like any filter: a span whose getters throw is kept) and leaves no filter alone", () => {
+    const genai = resolveFilter("genai")!;
+    const hostile = new Proxy(makeSpan({ attributes: { "gen_ai.operation.name": "chat" } }), {
+      get(target, key, receiver) {
+        if (key === "attributes" || key === "instrumentationScope") throw new Error("hostile getter");
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    expect(() => GENAI_ONLY(hostile)).toThrow("hostile getter");
+    expect(genai(hostile)).toBe(true);
+    expect(genai(makeSpan({ attributes: { "http.request.method": "GET" } }))).toBe(false);
     expect(resolveFilter(undefined)).toBeUndefined();
   });
 

@@ -366,6 +366,37 @@ describe("CanonicalSpanProcessor", () => {
     expect(() => p.onEnd(null as never)).not.toThrow();
   });
 
+  it("never throws on thrown values that break error formatting (revoked Proxy, throwing getters), and counts such spans", async () => {
+    const sink = new RecordingSink();
+    const p = processor({ sinks: [sink], filter: "genai" });
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const withMessageGetter = Object.defineProperty(new Error("x"), "message", {
+      get() {
+        throw new Error("message getter");
+      },
+    });
+    for (const thrown of [proxy, withMessageGetter, Object.create(null)]) {
+      const hostile = {
+        spanContext() {
+          throw thrown;
+        },
+        get attributes(): never {
+          throw thrown;
+        },
+      };
+      expect(() => p.onEnd(hostile as never)).not.toThrow();
+    }
+    const { tracer } = tracerWith(p);
+    tracer.startSpan("chat", { attributes: { "gen_ai.operation.name": "chat" } }).end();
+    await p.forceFlush(); // the good span after the hostile ones is delivered, and the flush does not stall
+    const s = p.stats();
+    expect(s.received).toBe(4);
+    // Every hostile span has its record (what could be read) or a counted drop: none is lost silently.
+    expect(s.converted + Object.values(s.dropped).reduce((a, b) => a + b, 0)).toBe(4);
+    expect(sink.spanNames).toContain("chat");
+  });
+
   it("leaves the span unchanged for other processors (redaction works on the record only)", async () => {
     const sink = new RecordingSink();
     const memory = new InMemorySpanExporter();
