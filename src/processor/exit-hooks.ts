@@ -145,7 +145,7 @@ export function exitSyncReporting(stats: StatsRecorder, deliver: () => void): vo
     const lost = after.total - before;
     if (lost > 0) {
       try {
-        writeSync(2, `canonspan: ${lost} span record(s) could not be delivered before the process exited (${after.parts.join(", ")})\n`);
+        writeSync(2, `canonspan: ${lost} span record(s) not delivered, or not confirmed, when the process exited (${after.parts.join(", ")})\n`);
       } catch {
         // stderr closed: nothing else to tell
       }

@@ -20,6 +20,7 @@ import type { SpanInput } from "../read/span-input";
 import { exitSyncReporting, registerExitHooks } from "./exit-hooks";
 import { resolveSettings, type CanonicalPipelineOptions, type ProcessorSettings } from "./options";
 import { RecordPipeline, toQueued, yieldToLoop } from "./pipeline";
+import type { QueuedSpan } from "./queue";
 import type { ProcessorStats } from "./stats";
 
 /** Options of `CanonicalSpanExporter` (queue and schedule settings belong to the wrapping processor). */
@@ -43,6 +44,8 @@ export class CanonicalSpanExporter {
   private readonly _log = logger("exporter");
   /** Exports run one after another: records keep the order spans ended in. */
   private _chain: Promise<unknown> = Promise.resolve();
+  /** Spans handed to `export()` and not converted yet, in order (the `exit` hook converts them). */
+  private readonly _unconverted: Array<() => QueuedSpan | undefined> = [];
   private _isShutdown = false;
   private _shutdownPromise: Promise<void> | undefined;
   private readonly _unregisterExit: () => void;
@@ -59,7 +62,7 @@ export class CanonicalSpanExporter {
             {
               // The BSP's own queue is out of reach; our sink backlogs are not.
               beforeExit: () => undefined,
-              exitSync: () => exitSyncReporting(this._pipeline.stats, () => this._pipeline.writeSyncAll()),
+              exitSync: () => exitSyncReporting(this._pipeline.stats, () => this._exitSync()),
               onSignal: () => this.shutdown(),
             },
             false,
@@ -86,7 +89,11 @@ export class CanonicalSpanExporter {
     }
     const batch = Array.isArray(spans) ? spans.slice() : [];
     this._pipeline.stats.received += batch.length;
-    const run = this._chain.then(() => this._exportBatch(batch));
+    const items = toQueued(batch);
+    let i = 0;
+    const next = (): QueuedSpan | undefined => items[i++];
+    this._unconverted.push(next);
+    const run = this._chain.then(() => this._exportBatch(batch, next));
     this._chain = run.catch(() => undefined);
     run.then(done, (e: unknown) => done({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error("export failed") }));
   }
@@ -111,7 +118,7 @@ export class CanonicalSpanExporter {
     return this._pipeline.snapshot({ length: 0, bytes: 0 });
   }
 
-  private async _exportBatch(batch: SpanInput[]): Promise<ExportResult> {
+  private async _exportBatch(batch: SpanInput[], next: () => QueuedSpan | undefined): Promise<ExportResult> {
     // Never convert on the caller's stack: the BSP calls export() from inside span.end().
     await yieldToLoop();
     const pipeline = this._pipeline;
@@ -119,15 +126,21 @@ export class CanonicalSpanExporter {
     const failedBefore = lanes.map((l) => l.failed);
     const convertedBefore = pipeline.stats.converted;
     pipeline.noteBatch(batch);
-    const items = toQueued(batch);
-    let i = 0;
-    await pipeline.processChunked(() => items[i++]);
+    await pipeline.processChunked(next);
+    this._unconverted.shift();
     pipeline.kickAll();
+    // A lane stuck behind a write past its timeout resolves at once: export never blocks indefinitely.
     await Promise.all(lanes.map((l) => l.whenSettled()));
     const converted = pipeline.stats.converted - convertedBefore;
-    const allLost = lanes.length > 0 && converted > 0 && lanes.every((l, k) => l.failed - (failedBefore[k] ?? 0) >= converted);
+    const allLost = lanes.length > 0 && converted > 0 && lanes.every((l, k) => l.stuck || l.failed - (failedBefore[k] ?? 0) >= converted);
     if (allLost) return { code: ExportResultCode.FAILED, error: new Error("no sink accepted the batch; see stats()") };
     return { code: ExportResultCode.SUCCESS };
+  }
+
+  /** `exit`: converts what `export()` was handed and not converted yet, then writes the sink backlogs synchronously. */
+  private _exitSync(): void {
+    for (const next of this._unconverted.splice(0)) this._pipeline.processSync(next);
+    this._pipeline.writeSyncAll();
   }
 
   private async _drain(): Promise<void> {

@@ -50,11 +50,13 @@ export class SinkLane {
   private readonly _backlog = new Fifo<Entry>();
   private _bytes = 0;
   private _inFlight = 0;
-  /** True once the write in flight was counted (timed out, or given up at shutdown): its settling is then ignored. */
+  /** True once the write in flight was counted (timed out, or given up at shutdown or exit): its settling is then ignored. */
   private _inFlightCounted = false;
+  /** True while a write that exceeded its timeout has not settled: the backlog cannot move until it does. */
+  private _stuck = false;
   private _drainRequested = false;
   private _closed = false;
-  private _waiters: Array<{ target: number; resolve: () => void }> = [];
+  private _waiters: Array<{ target: number; resolve: () => void; promise: Promise<void> }> = [];
   /** True when the sink encodes records on arrival (`encode` + `writeEncoded`). */
   readonly encodes: boolean;
   /** Records ever accepted into the backlog. */
@@ -73,9 +75,14 @@ export class SinkLane {
     this.encodes = typeof sink.encode === "function" && typeof sink.writeEncoded === "function";
   }
 
-  /** Records waiting, including a write in flight. */
+  /** Records waiting, including a write in flight that was not counted as lost yet. */
   get pending(): number {
-    return this._backlog.length + this._inFlight;
+    return this._backlog.length + (this._inFlightCounted ? 0 : this._inFlight);
+  }
+
+  /** True while the lane waits behind a write that exceeded its timeout (see {@link whenSettled}). */
+  get stuck(): boolean {
+    return this._stuck;
   }
 
   /** Adds a record; drops it (newest) when the backlog is full. */
@@ -158,11 +165,21 @@ export class SinkLane {
     this._next();
   }
 
-  /** Resolves once every record accepted so far is settled (or the lane is closed). */
+  /**
+   * Resolves once every record accepted so far is settled, or the lane is closed, or it is stuck
+   * behind a write that exceeded its timeout (its backlog cannot move until that write settles,
+   * which may be never: nobody waits on it beyond the timeout). Calls with the same target share
+   * one waiter, so repeated flushes against a hung sink do not pile up.
+   */
   whenSettled(): Promise<void> {
     const target = this.accepted;
-    if (this.settled >= target || this._closed) return Promise.resolve();
-    return new Promise((resolve) => this._waiters.push({ target, resolve }));
+    if (this.settled >= target || this._closed || this._stuck) return Promise.resolve();
+    const last = this._waiters[this._waiters.length - 1];
+    if (last && last.target === target) return last.promise;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    this._waiters.push({ target, resolve, promise });
+    return promise;
   }
 
   /** Calls the sink's forceFlush (if any), bounded by the timeout; never rejects. */
@@ -204,8 +221,15 @@ export class SinkLane {
     this._drop(reason, this._inFlight, "a write was still in flight when shutdown ended");
   }
 
-  /** Exit path: hands the backlog to `writeSync` when the sink has one, else counts it lost. */
+  /**
+   * Exit path: hands the backlog to `writeSync` when the sink has one, else counts it lost; a
+   * write still in flight cannot be confirmed any more (`exit_in_flight`).
+   */
   writeSyncBacklog(): void {
+    if (this._inFlight > 0 && !this._inFlightCounted) {
+      this._inFlightCounted = true;
+      this._drop(`exit_in_flight:${this.name}`, this._inFlight, "a write was in flight when the process exited");
+    }
     const left = this._backlog.drain();
     this._bytes = 0;
     if (left.length === 0) return;
@@ -278,6 +302,8 @@ export class SinkLane {
     if (outcome === TIMED_OUT) {
       if (!this._inFlightCounted) this._drop(`sink_timeout:${this.name}`, n, `write took longer than ${timeoutMs} ms`);
       this._inFlightCounted = true;
+      this._stuck = true;
+      this._resolveWaiters(true);
       // The batch is given up (flush and shutdown stop waiting for it), but the next write waits
       // until this one settles: export is never called concurrently (OTel spec, RELIABILITY
       // A16). A write that never settles breaks the sink contract; its backlog then fills and
@@ -289,6 +315,7 @@ export class SinkLane {
     } else if (!this._inFlightCounted) {
       this._account(outcome, n);
     }
+    this._stuck = false;
     this._inFlight = 0;
     this._resolveWaiters(false);
     this._next();

@@ -6,7 +6,7 @@
  * Reasons: `queue_full_count`, `queue_full_bytes`, `after_shutdown`, `convert_error`,
  * `redact_error`, `filtered` (not a loss, but counted), `shutdown_timeout`,
  * `sink_error:<name>`, `sink_timeout:<name>`, `sink_backlog_full:<name>`, `sink_closed:<name>`,
- * `exit_unflushed:<name>`, and with `offload`: `worker_lost` (records a failed worker held),
+ * `exit_unflushed:<name>`, `exit_in_flight:<name>` (a write not confirmed when the process exited), and with `offload`: `worker_lost` (records a failed worker held),
  * `exit_unflushed:offload` (records the worker had not written when the `exit` wait ended).
  */
 import type { DiagLogger } from "@opentelemetry/api";
@@ -91,12 +91,12 @@ export class StatsRecorder {
     return n;
   }
 
-  /** Records counted lost at process exit so far (`exit_unflushed:*`), with their reasons. */
+  /** Records counted lost at process exit so far (`exit_unflushed:*`, `exit_in_flight:*`), with their reasons. */
   exitLosses(): { total: number; parts: string[] } {
     let total = 0;
     const parts: string[] = [];
     for (const [reason, count] of this.dropped) {
-      if (!reason.startsWith("exit_unflushed")) continue;
+      if (!reason.startsWith("exit_")) continue;
       total += count;
       parts.push(`${reason}=${count}`);
     }

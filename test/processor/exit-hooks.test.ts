@@ -68,7 +68,24 @@ describe("exit hooks (child processes)", () => {
     const r = await runFixture("exit-nosync");
     expect(r.code).toBe(0);
     expect(r.lines).toEqual([]);
-    expect(r.stderr).toBe("canonspan: 3 span record(s) could not be delivered before the process exited (exit_unflushed:file=3)\n");
+    expect(r.stderr).toBe("canonspan: 3 span record(s) not delivered, or not confirmed, when the process exited (exit_unflushed:file=3)\n");
+  });
+
+  it("CanonicalSpanExporter: process.exit() right after export(): the exit hook converts and writes what it was handed", async () => {
+    const r = await runFixture("exporter-exit");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.lines).toEqual([
+      { name: "exporter-exit-0", seq: 1 },
+      { name: "exporter-exit-1", seq: 2 },
+      { name: "exporter-exit-2", seq: 3 },
+    ]);
+  });
+
+  it("process.exit() with a write in flight: its records are counted too, not only the backlog", async () => {
+    const r = await runFixture("exit-inflight");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("canonspan: 5 span record(s) not delivered, or not confirmed, when the process exited (exit_in_flight:file=2, exit_unflushed:file=3)\n");
   });
 
   it("process.exit() while an un-awaited shutdown runs: what is queued is still written through writeSync", async () => {
