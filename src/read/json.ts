@@ -36,6 +36,38 @@ export function withFastProperties<T extends object>(o: T, count: number): T {
   return count > DICTIONARY_AFTER ? { ...o } : o;
 }
 
+/**
+ * A plain copy of an attribute's object or array value, so that nothing downstream (redaction,
+ * mask, the per-record cap) can ever write into the span's own objects. Bounded: past depth 64
+ * a value is `null`; getters that throw and non-JSON values (functions, symbols) are left out,
+ * as `null` inside arrays.
+ */
+export function ownedCopy(v: unknown, depth = 0): unknown {
+  if (v === null || typeof v !== "object") return typeof v === "function" || typeof v === "symbol" ? undefined : v;
+  if (depth > MAX_JSON_DEPTH) return null;
+  try {
+    if (Array.isArray(v)) {
+      const out: unknown[] = new Array(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = ownedCopy(v[i], depth + 1) ?? null;
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      let x: unknown;
+      try {
+        x = (v as Record<string, unknown>)[k];
+      } catch {
+        continue;
+      }
+      const c = ownedCopy(x, depth + 1);
+      if (c !== undefined) setOwn(out, k, c);
+    }
+    return out;
+  } catch {
+    return null; // a Proxy that throws on inspection
+  }
+}
+
 /** Rebuilds a `JSON.parse` result into plain, well-formed values. Depth is already bounded. */
 export function sanitizeJson(v: unknown): JsonValue {
   if (typeof v === "string") return toWellFormed(v);

@@ -5,7 +5,7 @@
 import type { JsonValue, SpanKindName } from "../model/record";
 import { kindName } from "./span-kind";
 import type { SpanEventLike, SpanInput } from "./span-input";
-import { decodeMlflow } from "./json";
+import { decodeMlflow, ownedCopy } from "./json";
 import { unflattenPrefix, type FlatTree } from "./unflatten";
 import {
   asArray,
@@ -87,6 +87,8 @@ export class SpanView {
   readonly kind: SpanKindName;
   readonly scopeName: string;
   readonly events: readonly SpanEventLike[];
+  /** Copies of the object-valued attributes read so far (see {@link get}). */
+  private _copies: Map<string, unknown> | undefined;
   /** GenAI events that arrived as log records tied to this span (official instrumentation). */
   readonly logEvents: readonly SpanEventLike[];
   readonly resource: Readonly<Record<string, unknown>>;
@@ -111,12 +113,21 @@ export class SpanView {
     this.startTimeMs = Number.isFinite(ms) && ms > 0 ? ms : undefined;
   }
 
-  /** The raw value of `key` when it is present and meaningful (§7.1), else undefined. */
+  /**
+   * The value of `key` when it is present and meaningful (§7.1), else undefined. An array or
+   * object value is a copy (the same one for every call), never the span's own: the record may
+   * hold it, and redaction works on the record in place.
+   */
   get(key: string): unknown {
     const v = this.attrs[key];
     if (v === undefined) return undefined;
     if (!Object.prototype.hasOwnProperty.call(this.attrs, key)) return undefined;
-    return isMeaningful(v) ? v : undefined;
+    if (!isMeaningful(v)) return undefined;
+    if (v === null || typeof v !== "object") return v;
+    const copies = (this._copies ??= new Map());
+    let c = copies.get(key);
+    if (c === undefined) copies.set(key, (c = ownedCopy(v)));
+    return c;
   }
   has(key: string): boolean {
     return this.get(key) !== undefined;

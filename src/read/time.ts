@@ -24,5 +24,6 @@ export function hrTimeToIso(t: HrTimeLike): string {
 /** Milliseconds between two hr-times, fractional (microsecond resolution). */
 export function hrDurationMs(start: HrTimeLike, end: HrTimeLike): number {
   const ns = (Number(end[0]) - Number(start[0])) * 1e9 + (Number(end[1]) - Number(start[1]));
-  return Math.round(ns / 1e3) / 1e3;
+  // NaN or beyond any real duration (times that are not hr-times): 0, never `null` in JSON.
+  return Number.isFinite(ns) ? Math.round(ns / 1e3) / 1e3 : 0;
 }

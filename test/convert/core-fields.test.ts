@@ -37,6 +37,14 @@ describe("core fields", () => {
     expect(r.durationMs).toBeCloseTo(876.544, 3);
   });
 
+  it("times that are not hr-times give the epoch and a 0 duration, never null", () => {
+    for (const [startTime, endTime] of [[[NaN, 0], [1700000000, 0]], [[1e300, 0], [0, 0]], [1700000000 as never, 1700000001 as never]]) {
+      const r = toCanonicalSpan({ ...makeSpan(), startTime, endTime } as never);
+      expect(Number.isFinite(r.durationMs)).toBe(true);
+      expect(JSON.parse(JSON.stringify(r)).durationMs).toEqual(expect.any(Number));
+    }
+  });
+
   it("reads SDK 1.x parentSpanId and instrumentationLibrary", () => {
     const base = makeSpan();
     const legacy = { ...base, spanContext: () => base.spanContext(), parentSpanContext: undefined, parentSpanId: "00f067aa0ba902b7", instrumentationScope: undefined, instrumentationLibrary: { name: "old", version: "0.1" } };
