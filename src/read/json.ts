@@ -36,19 +36,26 @@ export function withFastProperties<T extends object>(o: T, count: number): T {
   return count > DICTIONARY_AFTER ? { ...o } : o;
 }
 
+/** Most values one {@link ownedCopy} copies: a shared sub-object counts each time it is reached, so a DAG cannot explode. */
+const MAX_COPY_NODES = 100_000;
+
 /**
  * A plain copy of an attribute's object or array value, so that nothing downstream (redaction,
  * mask, the per-record cap) can ever write into the span's own objects. Bounded: past depth 64
- * a value is `null`; getters that throw and non-JSON values (functions, symbols) are left out,
- * as `null` inside arrays.
+ * or {@link MAX_COPY_NODES} values, a value is `null`; getters that throw and non-JSON values
+ * (functions, symbols) are left out, as `null` inside arrays.
  */
-export function ownedCopy(v: unknown, depth = 0): unknown {
+export function ownedCopy(v: unknown): unknown {
+  return copyOwned(v, 0, { left: MAX_COPY_NODES });
+}
+
+function copyOwned(v: unknown, depth: number, budget: { left: number }): unknown {
   if (v === null || typeof v !== "object") return typeof v === "function" || typeof v === "symbol" ? undefined : v;
-  if (depth > MAX_JSON_DEPTH) return null;
+  if (depth > MAX_JSON_DEPTH || --budget.left < 0) return null;
   try {
     if (Array.isArray(v)) {
       const out: unknown[] = new Array(v.length);
-      for (let i = 0; i < v.length; i++) out[i] = ownedCopy(v[i], depth + 1) ?? null;
+      for (let i = 0; i < v.length; i++) out[i] = copyOwned(v[i], depth + 1, budget) ?? null;
       return out;
     }
     const out: Record<string, unknown> = {};
@@ -59,7 +66,7 @@ export function ownedCopy(v: unknown, depth = 0): unknown {
       } catch {
         continue;
       }
-      const c = ownedCopy(x, depth + 1);
+      const c = copyOwned(x, depth + 1, budget);
       if (c !== undefined) setOwn(out, k, c);
     }
     return out;

@@ -81,4 +81,15 @@ describe("the span is never mutated", () => {
     toCanonicalSpan(span as never);
     expect(parts.every((p) => p.text.length === 60_000)).toBe(true);
   });
+
+  it("an exponential DAG or a cycle in an attribute value costs bounded work", () => {
+    let dag: unknown = "leaf";
+    for (let i = 0; i < 60; i++) dag = [dag, dag]; // 2^60 paths, 61 objects
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    const t0 = Date.now();
+    const r = toCanonicalSpan(handSpan({ "openinference.span.kind": "LLM", "output.value": dag, "input.value": cyclic }) as never);
+    expect(Date.now() - t0).toBeLessThan(10_000); // unbounded, it would never end
+    expect(r.output).toBeDefined();
+  });
 });
