@@ -89,9 +89,10 @@ export class CanonicalSpanExporter {
     }
     const batch = Array.isArray(spans) ? spans.slice() : [];
     this._pipeline.stats.received += batch.length;
-    const items = toQueued(batch);
+    // Sized lazily, off the caller's stack (export() runs inside span.end()), or by the exit hook.
+    let items: QueuedSpan[] | undefined;
     let i = 0;
-    const next = (): QueuedSpan | undefined => items[i++];
+    const next = (): QueuedSpan | undefined => (items ??= toQueued(batch))[i++];
     this._unconverted.push(next);
     const run = this._chain.then(() => this._exportBatch(batch, next));
     this._chain = run.catch(() => undefined);

@@ -31,7 +31,6 @@ export interface LaneLimits {
 const TIMED_OUT = Symbol("timed out");
 const log = logger("processor");
 
-
 /** Runs sink I/O with tracing suppressed, so the processor's own I/O creates no spans. */
 export function untraced<T>(fn: () => T): T {
   return context.with(suppressTracing(context.active()), fn);
