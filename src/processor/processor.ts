@@ -57,8 +57,6 @@ export class CanonicalSpanProcessor {
   private _shutdownPromise: Promise<void> | undefined;
   private readonly _unregisterExit: () => void;
   private _receivedAtBeforeExit = 0;
-  /** Set when shutdown has finished (`_isShutdown` is set when it starts). */
-  private _shutdownDone = false;
 
   /** Throws on invalid options (construction is the only place this class throws). */
   constructor(options: CanonicalSpanProcessorOptions) {
@@ -240,8 +238,8 @@ export class CanonicalSpanProcessor {
     const summary = this._stats.summary();
     if (summary) this._log.warn(`shutdown: ${summary}`);
     // Only now: a process.exit() while shutdown runs (an app's signal listener, an un-awaited
-    // shutdown) still gets what is queued written synchronously by the exit hook.
-    this._shutdownDone = true;
+    // shutdown) still gets what is queued written synchronously by the exit hook, which is
+    // never called once unregistered.
     this._unregisterExit();
   }
 
@@ -257,7 +255,6 @@ export class CanonicalSpanProcessor {
   }
 
   private _onExit(): void {
-    if (this._shutdownDone) return;
     exitSyncReporting(this._stats, () => {
       this._admit();
       const q = this._queue;

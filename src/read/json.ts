@@ -36,26 +36,28 @@ export function withFastProperties<T extends object>(o: T, count: number): T {
   return count > DICTIONARY_AFTER ? { ...o } : o;
 }
 
-/** Most values one {@link ownedCopy} copies: a shared sub-object counts each time it is reached, so a DAG cannot explode. */
-const MAX_COPY_NODES = 100_000;
+/** Most values one {@link plainCopy} copies: a shared sub-object counts each time it is reached, so a DAG cannot explode. */
+const MAX_COPY_NODES = 200_000;
 
 /**
- * A plain copy of an attribute's object or array value, so that nothing downstream (redaction,
- * mask, the per-record cap) can ever write into the span's own objects. Bounded: past depth 64
- * or {@link MAX_COPY_NODES} values, a value is `null`; getters that throw and non-JSON values
- * (functions, symbols) are left out, as `null` inside arrays.
+ * A plain, bounded deep copy of a span value, as conversion reads it. Two uses: object-valued
+ * attributes are read as copies (span-view.ts), so redaction, mask and the per-record cap never
+ * write into the span's own objects; and offload snapshots that structured clone refused
+ * (functions, symbols, proxies, throwing getters) travel as copies. A function or symbol is
+ * `null` in an array or as a value of an `attributes` map, and absent as another nested
+ * property; a getter that throws leaves its property out; past depth 64 or the node budget, `null`.
  */
-export function ownedCopy(v: unknown): unknown {
-  return copyOwned(v, 0, { left: MAX_COPY_NODES });
+export function plainCopy(v: unknown): unknown {
+  return copyPlain(v, 0, { left: MAX_COPY_NODES }, false);
 }
 
-function copyOwned(v: unknown, depth: number, budget: { left: number }): unknown {
-  if (v === null || typeof v !== "object") return typeof v === "function" || typeof v === "symbol" ? undefined : v;
-  if (depth > MAX_JSON_DEPTH || --budget.left < 0) return null;
+function copyPlain(v: unknown, depth: number, budget: { left: number }, attributeValues: boolean): unknown {
+  if (v === null || v === undefined || typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return v;
+  if (typeof v !== "object" || depth > MAX_JSON_DEPTH || --budget.left < 0) return null;
   try {
     if (Array.isArray(v)) {
       const out: unknown[] = new Array(v.length);
-      for (let i = 0; i < v.length; i++) out[i] = copyOwned(v[i], depth + 1, budget) ?? null;
+      for (let i = 0; i < v.length; i++) out[i] = copyPlain(v[i], depth + 1, budget, false);
       return out;
     }
     const out: Record<string, unknown> = {};
@@ -66,8 +68,11 @@ function copyOwned(v: unknown, depth: number, budget: { left: number }): unknown
       } catch {
         continue;
       }
-      const c = copyOwned(x, depth + 1, budget);
-      if (c !== undefined) setOwn(out, k, c);
+      if (typeof x === "function" || typeof x === "symbol") {
+        if (attributeValues) setOwn(out, k, null);
+        continue;
+      }
+      setOwn(out, k, copyPlain(x, depth + 1, budget, k === "attributes"));
     }
     return out;
   } catch {

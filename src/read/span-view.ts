@@ -5,7 +5,7 @@
 import type { JsonValue, SpanKindName } from "../model/record";
 import { kindName } from "./span-kind";
 import type { SpanEventLike, SpanInput } from "./span-input";
-import { decodeMlflow, ownedCopy } from "./json";
+import { decodeMlflow, plainCopy } from "./json";
 import { unflattenPrefix, type FlatTree } from "./unflatten";
 import {
   asArray,
@@ -126,7 +126,7 @@ export class SpanView {
     if (v === null || typeof v !== "object") return v;
     const copies = (this._copies ??= new Map());
     let c = copies.get(key);
-    if (c === undefined) copies.set(key, (c = ownedCopy(v)));
+    if (c === undefined) copies.set(key, (c = plainCopy(v)));
     return c;
   }
   has(key: string): boolean {

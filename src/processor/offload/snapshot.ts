@@ -10,6 +10,7 @@ import type { CanonicalSpan } from "../../model/record";
 import type { HrTimeLike, ScopeLike, SpanContextLike, SpanEventLike, SpanInput } from "../../read/span-input";
 import type { EncodedRecord } from "./share";
 import { NO_FACTS, type SpanFacts } from "../span-facts";
+import { plainCopy } from "../../read/json";
 
 /** A Resource as the converter reads it. */
 export interface ResourceSnapshot {
@@ -163,48 +164,10 @@ export class SnapshotReader {
   }
 }
 
-/** Most values one {@link toCloneable} call copies (a shared sub-object counts each time it is reached). */
-const MAX_NODES = 200_000;
-const MAX_DEPTH = 64;
-
 /**
  * A deep copy of `v` that structured clone accepts, for data it refused (functions, symbols,
- * proxies, throwing getters). Mirrors what conversion would make of such values: a function
- * or symbol is `null` in an array or as an attribute value and absent as a nested property;
- * past depth 64 or the node budget, `null`.
+ * proxies, throwing getters): {@link plainCopy}, which mirrors what conversion makes of such values.
  */
 export function toCloneable(v: unknown): unknown {
-  const budget = { left: MAX_NODES };
-  return copy(v, 0, budget, false);
-}
-
-function copy(v: unknown, depth: number, budget: { left: number }, topValues: boolean): unknown {
-  if (v === null || v === undefined || typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return v;
-  if (typeof v !== "object" || depth > MAX_DEPTH || --budget.left < 0) return null;
-  try {
-    if (Array.isArray(v)) {
-      const out: unknown[] = new Array(v.length);
-      for (let i = 0; i < v.length; i++) out[i] = copy(v[i], depth + 1, budget, false);
-      return out;
-    }
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) {
-      let x: unknown;
-      try {
-        x = (v as Record<string, unknown>)[k];
-      } catch {
-        continue;
-      }
-      if (typeof x === "function" || typeof x === "symbol") {
-        if (topValues) Object.defineProperty(out, k, { value: null, enumerable: true, writable: true, configurable: true });
-        continue;
-      }
-      // Attribute maps are one level below snapshots, events and resources: keep their function values as null.
-      const value = copy(x, depth + 1, budget, k === "attributes");
-      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  } catch {
-    return null;
-  }
+  return plainCopy(v);
 }
