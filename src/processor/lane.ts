@@ -5,7 +5,7 @@
  * holds flat strings rather than object trees that would survive young-generation GCs.
  */
 import { context } from "@opentelemetry/api";
-import { suppressTracing } from "@opentelemetry/core";
+import { isTracingSuppressed, suppressTracing } from "@opentelemetry/core";
 import type { CanonicalSpan } from "../model/record";
 import type { Encoded, EncodeResult, SinkResult, SpanSink } from "../sinks/sink";
 import { logger } from "../internal/diag";
@@ -33,7 +33,10 @@ const log = logger("processor");
 
 /** Runs sink I/O with tracing suppressed, so the processor's own I/O creates no spans. */
 export function untraced<T>(fn: () => T): T {
-  return context.with(suppressTracing(context.active()), fn);
+  // Inside a run that already suppresses tracing (the export path wraps runs of spans, see
+  // RecordPipeline.processChunked) this is one look-up, not a new context per record.
+  const active = context.active();
+  return isTracingSuppressed(active) ? fn() : context.with(suppressTracing(active), fn);
 }
 
 /** Calls a sink method that must return a promise; a throw or a non-promise becomes a settled promise. */

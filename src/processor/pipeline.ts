@@ -10,7 +10,7 @@ import type { ConvertOptions } from "../convert/options";
 import { logger } from "../internal/diag";
 import type { CanonicalSpan } from "../model/record";
 import type { SpanEventLike, SpanInput } from "../read/span-input";
-import { SinkLane } from "./lane";
+import { SinkLane, untraced } from "./lane";
 import { Ancestry, reparent, resolveFilter, type SpanFilter } from "./filter";
 import type { CanonicalPipelineOptions, LogEventSource, ProcessorSettings } from "./options";
 import { checkSinks, convertOptionsOf } from "./options";
@@ -52,6 +52,17 @@ export function pacer(waiting: (() => number) | undefined, batchSize: number): (
 /** Yields to the event loop (I/O and timers run before the next chunk). */
 export function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The state of one chunk of {@link RecordPipeline.processChunked}. */
+interface ChunkRun {
+  readonly start: number;
+  readonly due: number;
+  count: number;
+  /** The span taken last; undefined once the queue is empty. */
+  last: QueuedSpan | undefined;
+  /** Set when `last` waits for its resource's attributes (not processed yet). */
+  pending: Promise<void> | undefined;
 }
 
 /** What the processor drives: the in-thread {@link RecordPipeline}, or the offload host. */
@@ -247,21 +258,42 @@ export class RecordPipeline {
     let processed = 0;
     const dueNow = pacer(waiting, this._settings.maxExportBatchSize);
     for (;;) {
-      const start = performance.now();
-      const due = dueNow();
-      let count = 0;
-      let item: QueuedSpan | undefined;
-      while ((count < due || (count < CHUNK_MAX_SPANS && performance.now() - start <= CHUNK_MAX_MS)) && (item = next()) !== undefined) {
+      const run: ChunkRun = { start: performance.now(), due: dueNow(), count: 0, last: undefined, pending: undefined };
+      for (;;) {
+        // One tracing-suppressed scope per run of spans rather than one per record and sink.
+        untraced(() => this._runChunk(next, run));
+        if (run.pending === undefined) break;
         // Like the stock BSP: a resource still detecting attributes is awaited before use.
-        const pending = waitForPendingResource(item.span, this._settings.exportTimeoutMillis);
-        if (pending) await pending;
-        this.process(item.span, item.bytes);
-        count++;
-        processed++;
+        await run.pending;
+        run.pending = undefined;
+        const item = run.last!;
+        untraced(() => this.process(item.span, item.bytes));
+        run.count++;
       }
+      processed += run.count;
       onProgress?.(processed);
-      if (item === undefined) return;
+      if (run.last === undefined) return;
       await yieldToLoop();
+    }
+  }
+
+  /**
+   * Processes spans from `next()` within the chunk's budget (see {@link processChunked}). Stops
+   * early at a span whose resource is still pending: it is left in `run.last`, unprocessed, with
+   * `run.pending` set. `run.last` is undefined once the queue is empty.
+   */
+  private _runChunk(next: () => QueuedSpan | undefined, run: ChunkRun): void {
+    while (run.count < run.due || (run.count < CHUNK_MAX_SPANS && performance.now() - run.start <= CHUNK_MAX_MS)) {
+      const item = next();
+      run.last = item;
+      if (item === undefined) return;
+      const pending = waitForPendingResource(item.span, this._settings.exportTimeoutMillis);
+      if (pending) {
+        run.pending = pending;
+        return;
+      }
+      this.process(item.span, item.bytes);
+      run.count++;
     }
   }
 

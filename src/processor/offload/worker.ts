@@ -10,6 +10,7 @@ import os from "node:os";
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { logger } from "../../internal/diag";
 import { withTimeout } from "../../internal/timers";
+import { untraced } from "../lane";
 import { RecordPipeline } from "../pipeline";
 import { NO_FACTS } from "../span-facts";
 import type { ProcessorStats } from "../stats";
@@ -133,6 +134,11 @@ function whenConverted(n: number): Promise<void> {
 }
 
 function convertBatch(m: BatchMessage): void {
+  // One tracing-suppressed scope per batch, not one per record (the sinks' own I/O makes no spans).
+  untraced(() => convertBatchNow(m));
+}
+
+function convertBatchNow(m: BatchMessage): void {
   reader.addResources(m.resources);
   for (const s of m.spans) {
     try {
