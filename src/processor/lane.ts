@@ -20,6 +20,17 @@ interface Entry {
   readonly bytes: number;
 }
 
+/** Why a sink refused to encode a record (see {@link SinkLane.encodeOnly}). */
+export interface LaneRefusal {
+  readonly refused: true;
+  readonly reason: string;
+  readonly detail: string;
+}
+
+export function isRefusal(r: unknown): r is LaneRefusal {
+  return typeof r === "object" && r !== null && (r as LaneRefusal).refused === true;
+}
+
 export interface LaneLimits {
   maxCount: number;
   maxBytes: number;
@@ -134,30 +145,42 @@ export class SinkLane {
   }
 
   /**
-   * The sink's encoding of `record` without queueing it (the app thread encodes for the offload
-   * worker's lanes); `undefined` when the sink does not encode, or refused the record (counted).
+   * The sink's portable encoding of `record` without queueing it (the app thread encodes for the
+   * offload worker's lanes): the entry, or why the sink refused the record, which is not counted
+   * until the caller passes it to {@link refuse}; `undefined` when the sink does not encode.
    */
-  encodeOnly(record: CanonicalSpan, estimate: number): Entry | undefined {
-    return this.encodes ? this._encode(record, estimate, true) : undefined;
+  encodeOnly(record: CanonicalSpan, estimate: number): Entry | LaneRefusal | undefined {
+    return this.encodes ? this._tryEncode(record, estimate, true) : undefined;
+  }
+
+  /** Counts a refusal {@link encodeOnly} returned. */
+  refuse(r: LaneRefusal): void {
+    this._reject(r.reason, r.detail);
+  }
+
+  /** The sink's encoding of `record`, or `undefined` when it refused it (counted). */
+  private _encode(record: CanonicalSpan, estimate: number): Entry | undefined {
+    const r = this._tryEncode(record, estimate, false);
+    if (!isRefusal(r)) return r;
+    this.refuse(r);
+    return undefined;
   }
 
   /**
-   * The sink's encoding of `record` (sized `estimate` unless the sink says), or `undefined` when
-   * it refused it (counted); `portable`: its `encodeText` form where it has one (another thread
-   * will write it).
+   * The sink's encoding of `record` (sized `estimate` unless the sink says), or why it refused
+   * it; `portable`: its `encodeText` form where it has one (another thread will write it).
    */
-  private _encode(record: CanonicalSpan, estimate: number, portable = false): Entry | undefined {
+  private _tryEncode(record: CanonicalSpan, estimate: number, portable: boolean): Entry | LaneRefusal {
     let r: EncodeResult<unknown> | undefined;
     const sink = this.sink;
     try {
       r = untraced(() => (portable && typeof sink.encodeText === "function" ? sink.encodeText(record) : sink.encode!(record)));
     } catch (e) {
-      this._reject(`sink_error:${this.name}`, `encode threw: ${thrownText(e)}`);
-      return undefined;
+      return { refused: true, reason: `sink_error:${this.name}`, detail: `encode threw: ${thrownText(e)}` };
     }
     if (r && r.ok === true) return typeof r.bytes === "number" && Number.isFinite(r.bytes) ? (r as Entry) : { ...r, bytes: estimate };
-    this._reject(`sink_error:${this.name}`, r && r.ok === false && typeof r.reason === "string" ? r.reason.slice(0, 100) : "encode returned no value");
-    return undefined;
+    const detail = r && r.ok === false && typeof r.reason === "string" ? r.reason.slice(0, 100) : "encode returned no value";
+    return { refused: true, reason: `sink_error:${this.name}`, detail };
   }
 
   /** Writes what is waiting, partial batches included (end of an export run, flush). */

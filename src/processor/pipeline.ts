@@ -219,18 +219,21 @@ export class RecordPipeline {
     }
   }
 
-  /** Numbers a record from {@link toRecord} (`sequenceId`), redacts it and offers it to every lane. Never throws. */
-  deliver(record: CanonicalSpan, bytes: number): void {
+  /**
+   * Numbers a record from {@link toRecord} (`sequenceId`), redacts it (unless `redacted`: the
+   * offload share redacted it already) and offers it to every lane. Never throws.
+   */
+  deliver(record: CanonicalSpan, bytes: number, redacted = false): void {
     try {
       record.sequenceId = this.sequences.next(record.rolloutId, record.attemptId);
     } catch (e) {
       this.stats.drop("convert_error", 1, errorText(e));
       return;
     }
-    const redacted = this.redact(record);
-    if (!redacted) return;
+    const out = redacted ? record : this.redact(record);
+    if (!out) return;
     this.stats.converted++;
-    for (const lane of this.lanes) lane.offer(redacted, bytes);
+    for (const lane of this.lanes) lane.offer(out, bytes);
   }
 
   /** `record` redacted (captureContent, mask, secrets); `undefined` when the redactor failed (counted). Never throws. */

@@ -7,7 +7,12 @@ import { getProcessorDefaults } from "../../src/processor/options";
 import { RecordPipeline } from "../../src/processor/pipeline";
 import { SequenceCounters } from "../../src/processor/rollout";
 import { SnapshotWriter } from "../../src/processor/offload/snapshot";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { FileSink } from "../../src/sinks/file-sink";
 import { MemorySink } from "../../src/sinks/memory-sink";
+import { OtlpSink } from "../../src/sinks/otlp-sink";
 import { makeSpan } from "../helpers/spans";
 
 function batchOf(n: number, bytes: number, pipeline = new RecordPipeline({ sinks: [] }, getProcessorDefaults())): Batch {
@@ -65,6 +70,48 @@ describe("Batch", () => {
         ["keep-2", 2],
       ]);
     });
+  });
+});
+
+describe("Batch: the app thread's encoded share", () => {
+  let dir: string;
+  beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "canonspan-share-"))));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A FileSink that refuses lines over 2 KB next to an `http/protobuf` OtlpSink, whose encodings the worker cannot number. */
+  function sharedPipeline(): { pipeline: RecordPipeline; masked: string[] } {
+    const masked: string[] = [];
+    const sinks = [
+      new FileSink({ path: path.join(dir, "share.jsonl"), maxLineBytes: 2048 }),
+      // Port 9 is never contacted: the test does not flush.
+      new OtlpSink({ url: "http://127.0.0.1:9/v1/traces", protocol: "http/protobuf" }),
+    ];
+    const mask = (v: unknown): unknown => {
+      masked.push(String(v));
+      return typeof v === "string" ? `${v}+` : v;
+    };
+    return { pipeline: new RecordPipeline({ sinks, mask: mask as never }, getProcessorDefaults()), masked };
+  }
+
+  it("a refused line is counted once and a record is masked once when the worker must encode (protobuf OTLP)", () => {
+    const { pipeline, masked } = sharedPipeline();
+    const batch = new Batch(pipeline, new SnapshotWriter());
+    const span = (name: string, input: string) => makeSpan({ name, attributes: { "openinference.span.kind": "LLM", "input.value": input } });
+    batch.add({ span: span("small", "hi"), bytes: 100 }, "encoded");
+    batch.add({ span: span("large", "x".repeat(4096)), bytes: 5000 }, "encoded");
+    expect(batch.unnumbered).toBe(true);
+    // Nothing was counted on the app thread for a share that goes over as a record…
+    expect(pipeline.stats.dropped.size).toBe(0);
+    const redactedHere = pipeline.snapshot({ length: 0, bytes: 0 }).redaction!.maskCalls;
+    expect(redactedHere).toBe(2);
+    // …and the worker (here: the same pipeline) numbers and delivers it without redacting it again.
+    batch.buildInThread();
+    const stats = pipeline.snapshot({ length: 0, bytes: 0 });
+    expect(stats.dropped).toEqual({ "sink_error:file": 1 });
+    expect(stats.redaction!.maskCalls).toBe(2);
+    expect(masked.map((m) => m.slice(0, 3))).toEqual(["hi", "xxx"]);
+    expect(stats.converted).toBe(2);
+    pipeline.closeLanes("shutdown");
   });
 });
 

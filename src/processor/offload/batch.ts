@@ -23,6 +23,8 @@ export class Batch {
   readonly snaps: BatchEntry[] = [];
   /** Estimated bytes of the spans in the batch. */
   bytes = 0;
+  /** True once a sink's encoding could not be numbered on the worker (the encoded share does not work for these sinks). */
+  unnumbered = false;
 
   constructor(
     private readonly _pipeline: RecordPipeline,
@@ -46,9 +48,12 @@ export class Batch {
         const record = this._pipeline.toRecord(item.span, facts);
         if (!record) return; // counted by the pipeline
         // Text crosses threads far cheaper than a record's object tree.
-        const encoded = share === "encoded" ? encodeHere(this._pipeline, record, item.bytes) : undefined;
-        if (encoded === null) return; // dropped, counted
-        this.snaps.push(encoded ? { encoded } : { converted: record, bytes: item.bytes });
+        const shared = share === "encoded" ? encodeHere(this._pipeline, record, item.bytes) : undefined;
+        if (shared === null) return; // dropped, counted
+        if (shared && "redacted" in shared) this.unnumbered = true;
+        this.snaps.push(
+          shared === undefined ? { converted: record, bytes: item.bytes } : "encoded" in shared ? shared : { converted: shared.redacted, bytes: item.bytes, redacted: true },
+        );
       } else {
         this.snaps.push(this._writer.snapshot(item.span, facts, item.bytes));
       }
@@ -67,7 +72,7 @@ export class Batch {
     for (let i = 0; i < this.items.length; i++) {
       const entry = this.snaps[i]!;
       if ("encoded" in entry) deliverEncoded(this._pipeline, entry.encoded);
-      else if ("converted" in entry) this._pipeline.deliver(entry.converted, entry.bytes);
+      else if ("converted" in entry) this._pipeline.deliver(entry.converted, entry.bytes, entry.redacted === true);
       else this._pipeline.build(this.items[i]!.span, this.facts[i]!, this.items[i]!.bytes);
     }
   }

@@ -67,11 +67,11 @@ export class OffloadHost implements RecordEngine {
   /** Spans converted on this thread because the worker was behind. */
   private _convertedHere = 0;
   /**
-   * Encoded when every sink is a file or OTLP sink (see share.ts; a record that cannot be goes
-   * as itself), else records; none when this thread waits for the worker instead (see
-   * `sharesWhenBehind` in start.ts).
+   * Encoded when every sink is a file or OTLP sink (see share.ts), else records; records from the
+   * first time a sink's encoding cannot be numbered on the worker (an `http/protobuf` OtlpSink);
+   * none when this thread waits for the worker instead (see `sharesWhenBehind` in start.ts).
    */
-  private readonly _shareMode: ShareMode | undefined;
+  private _shareMode: ShareMode | undefined;
   private readonly _sent = new InFlight();
   private _seq: SequenceMark = { process: 0, global: 0 };
   private _workerStats: ProcessorStats | undefined;
@@ -117,7 +117,7 @@ export class OffloadHost implements RecordEngine {
         return;
       }
       // The worker is behind: this chunk is converted here (see SHARE_AFTER_BATCHES).
-      const share = this._shareMode !== undefined && this._sent.waiting >= SHARE_AFTER_BATCHES * batchSize ? this._shareMode : undefined;
+      let share = this._shareMode !== undefined && this._sent.waiting >= SHARE_AFTER_BATCHES * batchSize ? this._shareMode : undefined;
       // Like the in-thread pipeline, a chunk takes at least what is waiting when it starts.
       const due = dueNow();
       let batch = new Batch(this._pipeline, this._writer);
@@ -132,6 +132,7 @@ export class OffloadHost implements RecordEngine {
           await pending;
         }
         batch.add(item, share);
+        if (batch.unnumbered && share === "encoded") share = this._shareMode = "record"; // these sinks' encodings cannot be numbered on the worker
         processed++;
         if (share) this._convertedHere++;
         if (++taken >= Math.max(MIN_CHUNK_SPANS, due) && performance.now() - start > CHUNK_MAX_MS) break;

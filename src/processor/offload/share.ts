@@ -9,6 +9,7 @@
 import type { CanonicalSpan } from "../../model/record";
 import { hasSequencePlaceholder, SEQUENCE_PLACEHOLDER, withSequenceId } from "../../serialize/jsonl";
 import { hasOtlpSequencePlaceholder, withOtlpSequenceId, type OtlpJsonSpan } from "../../sinks/otlp-json";
+import { isRefusal } from "../lane";
 import type { RecordPipeline } from "../pipeline";
 import { errorText } from "../../internal/errors";
 
@@ -44,26 +45,35 @@ function numbered(v: unknown, bytes: number, n: number): { value: Numberable; by
 }
 
 /**
- * `record` (from `toRecord`) redacted and encoded by every lane's sink, with a placeholder
- * `sequenceId`. `null` when the record was dropped (counted); `undefined` when a sink does not
- * encode to numberable data (an `http/protobuf` OtlpSink, a custom sink), or an encoding came out
- * without the placeholder (a record cut down by redaction), so the record itself must go to
- * the worker. Never throws.
+ * What the app thread made of its share of a record (see {@link encodeHere}): its `encoded`
+ * form, or, when some sink's encoding cannot be numbered on the worker (an `http/protobuf`
+ * OtlpSink), the `redacted` record, which the worker numbers and delivers without redacting it
+ * again.
  */
-export function encodeHere(pipeline: RecordPipeline, record: CanonicalSpan, bytes: number): EncodedRecord | null | undefined {
+export type SharedRecord = { encoded: EncodedRecord } | { redacted: CanonicalSpan };
+
+/**
+ * `record` (from `toRecord`) redacted and encoded by every lane's sink, with a placeholder
+ * `sequenceId`. `null` when the record was dropped (counted); `undefined` when some sink does not
+ * encode at all (a custom sink): the record goes to the worker unredacted. A sink's refusal is
+ * counted only once every lane's encoding is known to be numberable, so a record that goes to
+ * the worker as `redacted` is counted there, once. Never throws.
+ */
+export function encodeHere(pipeline: RecordPipeline, record: CanonicalSpan, bytes: number): SharedRecord | null | undefined {
   if (!pipeline.lanes.every((l) => l.encodes)) return undefined;
   record.sequenceId = SEQUENCE_PLACEHOLDER;
   const redacted = pipeline.redact(record);
   if (!redacted) return null;
+  const results = pipeline.lanes.map((lane) => lane.encodeOnly(redacted, bytes));
+  for (const r of results) if (!isRefusal(r) && !hasPlaceholder(r?.value)) return { redacted };
   const out: EncodedRecord = { values: [], bytes: [], rolloutId: redacted.rolloutId, attemptId: redacted.attemptId };
-  for (const lane of pipeline.lanes) {
-    const entry = lane.encodeOnly(redacted, bytes);
-    const value = entry?.value;
-    if (entry && !hasPlaceholder(value)) return undefined;
-    out.values.push(entry ? (value as Numberable) : null);
-    out.bytes.push(entry ? entry.bytes : 0);
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
+    if (isRefusal(r)) pipeline.lanes[i]!.refuse(r);
+    out.values.push(isRefusal(r) ? null : (r.value as Numberable));
+    out.bytes.push(isRefusal(r) ? 0 : r.bytes);
   }
-  return out;
+  return { encoded: out };
 }
 
 /** Numbers a record from {@link encodeHere} and offers its encodings to the lanes. Never throws. */

@@ -42,13 +42,15 @@ export interface SpanSnapshot {
 }
 
 /**
- * A span the app thread converted itself (the worker was behind): its record, not numbered and
- * not redacted yet; the worker numbers, redacts and delivers it in posting order.
+ * A span the app thread converted itself (the worker was behind): its record, not numbered (and
+ * not redacted unless `redacted`); the worker numbers, redacts and delivers it in posting order.
  */
 export interface ConvertedSpan {
   converted: CanonicalSpan;
   /** Estimated record size (the sink lanes' byte bounds). */
   bytes: number;
+  /** The app thread redacted it already (see share.ts): the worker must not redact it again. */
+  redacted?: boolean;
 }
 
 /**

@@ -147,7 +147,7 @@ function convertBatchNow(m: BatchMessage): void {
         continue;
       }
       const bytes = typeof s.bytes === "number" ? s.bytes : 0;
-      if ("converted" in s) pipeline.deliver(s.converted, bytes);
+      if ("converted" in s) pipeline.deliver(s.converted, bytes, s.redacted === true);
       else pipeline.build(reader.span(s), s.facts ?? NO_FACTS, bytes);
     } catch (e) {
       pipeline.stats.drop("convert_error", 1, text(e)); // build never throws; a malformed snapshot might
