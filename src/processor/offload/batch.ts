@@ -50,10 +50,12 @@ export class Batch {
         // Text crosses threads far cheaper than a record's object tree.
         const shared = share === "encoded" ? encodeHere(this._pipeline, record, item.bytes) : undefined;
         if (shared === null) return; // dropped, counted
-        if (shared && "redacted" in shared) this.unnumbered = true;
-        this.snaps.push(
-          shared === undefined ? { converted: record, bytes: item.bytes } : "encoded" in shared ? shared : { converted: shared.redacted, bytes: item.bytes, redacted: true },
-        );
+        if (shared === undefined) this.snaps.push({ converted: record, bytes: item.bytes });
+        else if ("encoded" in shared) this.snaps.push(shared);
+        else {
+          this.unnumbered = true;
+          this.snaps.push({ converted: shared.redacted, bytes: item.bytes, redacted: true });
+        }
       } else {
         this.snaps.push(this._writer.snapshot(item.span, facts, item.bytes));
       }

@@ -69,9 +69,14 @@ export function encodeHere(pipeline: RecordPipeline, record: CanonicalSpan, byte
   const out: EncodedRecord = { values: [], bytes: [], rolloutId: redacted.rolloutId, attemptId: redacted.attemptId };
   for (let i = 0; i < results.length; i++) {
     const r = results[i]!;
-    if (isRefusal(r)) pipeline.lanes[i]!.refuse(r);
-    out.values.push(isRefusal(r) ? null : (r.value as Numberable));
-    out.bytes.push(isRefusal(r) ? 0 : r.bytes);
+    if (isRefusal(r)) {
+      pipeline.lanes[i]!.refuse(r);
+      out.values.push(null);
+      out.bytes.push(0);
+    } else {
+      out.values.push(r.value as Numberable);
+      out.bytes.push(r.bytes);
+    }
   }
   return { encoded: out };
 }
