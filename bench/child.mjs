@@ -2,8 +2,8 @@
 // Prints one JSON line: onEnd mean/p99.9/max (µs), pipeline µs/span (event-loop active time
 // over the run minus the app's own span code, measured separately), and heap per queued span.
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { performance } from "node:perf_hooks";
-import { mkdtempSync, rmSync } from "node:fs";
+import { performance, PerformanceObserver } from "node:perf_hooks";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runWorkload } from "./workload.mjs";
@@ -54,6 +54,27 @@ async function makeProcessor(kind) {
   }
 }
 
+/** Start time, duration (ms) and main-thread run-queue wait (ms, see below) of the onEnd calls over 1 ms; bounded. */
+const slow = [];
+const SLOW_MAX = 10_000;
+
+/**
+ * Time the main thread spent runnable but not running (Linux schedstat, ns): on 2 cores a V8
+ * compiler or GC helper thread, the libuv pool or a worker can take the CPU from the app thread
+ * mid-call. Read at each turn and after each slow call, so a slow call is attributed to the
+ * scheduler when the thread waited at least half its duration since the last read. `undefined`
+ * where the file does not exist.
+ */
+const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
+function runQueueWaitMs() {
+  try {
+    return Number(readFileSync(SCHEDSTAT, "latin1").split(" ")[1]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+let waitMark = runQueueWaitMs();
+
 /** Wraps onEnd to time every call (the same wrapper for every pipeline, so ratios are fair). */
 function timeOnEnd(processor, samples) {
   const orig = processor.onEnd.bind(processor);
@@ -61,10 +82,27 @@ function timeOnEnd(processor, samples) {
   processor.onEnd = (span) => {
     const t0 = performance.now();
     orig(span);
-    if (i < samples.length) samples[i++] = performance.now() - t0;
+    const d = performance.now() - t0;
+    if (i < samples.length) samples[i++] = d;
+    if (d > 1 && slow.length < SLOW_MAX) {
+      const w = runQueueWaitMs();
+      slow.push([t0, d, w === undefined || waitMark === undefined ? 0 : w - waitMark]);
+      waitMark = w;
+    }
   };
   return () => i;
 }
+
+/**
+ * GC pauses of the run (PerformanceObserver "gc" entries, same clock as performance.now()): a
+ * young-generation pause lands in whatever code allocates when the nursery is full — the app's
+ * or, rarely, an onEnd — so the slow calls are reported with how many a GC pause overlapped.
+ */
+const gcPauses = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (e.duration >= 0.5 && gcPauses.length < SLOW_MAX) gcPauses.push([e.startTime, e.duration]);
+});
+gcObserver.observe({ entryTypes: ["gc"] });
 
 const processor = await makeProcessor(pipeline);
 const samples = new Float64Array(SPANS + 8);
@@ -72,15 +110,19 @@ const count = processor ? timeOnEnd(processor, samples) : () => 0;
 const provider = new BasicTracerProvider({ spanProcessors: processor ? [processor] : [] });
 const tracer = provider.getTracer("bench");
 
-// Warm-up outside the measurement.
+// Warm-up outside the measurement. performance.now() itself first: its own optimization
+// (about 1 ms, measured with --single-threaded --trace-opt) would otherwise land in a timed call.
+for (let k = 0; k < 200_000; k++) performance.now();
 runWorkload(tracer, 50);
 await provider.forceFlush();
 samples.fill(0);
 const reset = count();
+slow.length = 0;
 
 const elu0 = performance.eventLoopUtilization();
 const t0 = performance.now();
 for (let r = 0; r < RUNS; r += CHUNK) {
+  waitMark = runQueueWaitMs();
   runWorkload(tracer, Math.min(CHUNK, RUNS - r), r);
   await new Promise((resolve) => setImmediate(resolve));
 }
@@ -95,6 +137,11 @@ const pct = (p) => timed[Math.min(timed.length - 1, Math.floor(p * timed.length)
 const spansDone = RUNS * 8;
 let slowEnds = 0;
 for (const x of timed) if (x > 1) slowEnds++;
+for (const e of gcObserver.takeRecords()) if (e.duration >= 0.5) gcPauses.push([e.startTime, e.duration]);
+gcObserver.disconnect();
+const inGc = ([t, d]) => gcPauses.some(([gt, gd]) => gt < t + d && gt + gd > t);
+const slowEndsInGc = slow.filter(inGc).length;
+const slowEndsPreempted = slow.filter((x) => !inGc(x) && x[2] >= x[1] / 2).length;
 
 // Heap per queued span: a processor that never exports in the window, N spans queued.
 let heapPerSpan;
@@ -119,7 +166,7 @@ rmSync(dir, { recursive: true, force: true });
 process.stdout.write(JSON.stringify({
   pipeline, spans: spansDone, wallMs: wall, activeMs: elu.active,
   activeUsPerSpan: (elu.active * 1000) / spansDone,
-  onEndMeanUs: mean * 1000, onEndP999Us: pct(0.999) * 1000, onEndMaxUs: (timed.at(-1) ?? 0) * 1000, endsOver1ms: slowEnds,
+  onEndMeanUs: mean * 1000, onEndP999Us: pct(0.999) * 1000, onEndMaxUs: (timed.at(-1) ?? 0) * 1000, endsOver1ms: slowEnds, endsOver1msInGc: slowEndsInGc, endsOver1msPreempted: slowEndsPreempted,
   heapPerQueuedSpan: heapPerSpan, dropped, convertedHere: stats?.offload?.convertedHere ?? 0,
 }) + "\n");
 process.exit(0);

@@ -31,7 +31,9 @@ function summarize(pipeline, runs) {
   const pick = (k) => median(runs.map((r) => r[k] ?? NaN));
   return {
     pipeline, activeUsPerSpan: pick("activeUsPerSpan"), onEndMeanUs: pick("onEndMeanUs"), onEndP999Us: pick("onEndP999Us"),
-    onEndMaxUs: Math.max(...runs.map((r) => r.onEndMaxUs)), endsOver1ms: Math.max(...runs.map((r) => r.endsOver1ms)), heapPerQueuedSpan: pick("heapPerQueuedSpan"),
+    onEndMaxUs: Math.max(...runs.map((r) => r.onEndMaxUs)), endsOver1ms: Math.max(...runs.map((r) => r.endsOver1ms)),
+    // Slow calls neither a GC pause nor the scheduler explains: the pipeline's own stalls (child.mjs).
+    endsOver1msOwn: Math.max(...runs.map((r) => r.endsOver1ms - (r.endsOver1msInGc ?? 0) - (r.endsOver1msPreempted ?? 0))), heapPerQueuedSpan: pick("heapPerQueuedSpan"),
     dropped: Math.max(...runs.map((r) => Object.values(r.dropped ?? {}).reduce((a, b) => a + b, 0))),
     convertedHere: Math.max(...runs.map((r) => r.convertedHere ?? 0)),
   };
@@ -56,10 +58,10 @@ try {
   const base = r.none.activeUsPerSpan;
   const pipe = (n) => r[n].activeUsPerSpan - base;
   const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "-");
-  console.log("pipeline                onEnd mean µs  p99.9 µs   max µs  >1ms  pipeline µs/span  heap B/queued span  dropped");
+  console.log("pipeline                onEnd mean µs  p99.9 µs   max µs  >1ms (own)  pipeline µs/span  heap B/queued span  dropped");
   for (const n of names.slice(1)) {
     const x = r[n];
-    console.log(`${n.padEnd(23)} ${f(x.onEndMeanUs, 3).padStart(12)} ${f(x.onEndP999Us, 1).padStart(9)} ${f(x.onEndMaxUs, 0).padStart(8)} ${String(x.endsOver1ms).padStart(5)} ${f(pipe(n)).padStart(17)} ${f(x.heapPerQueuedSpan, 0).padStart(19)} ${String(x.dropped).padStart(8)}`);
+    console.log(`${n.padEnd(23)} ${f(x.onEndMeanUs, 3).padStart(12)} ${f(x.onEndP999Us, 1).padStart(9)} ${f(x.onEndMaxUs, 0).padStart(8)} ${String(x.endsOver1ms).padStart(5)} ${`(${x.endsOver1msOwn})`.padStart(8)} ${f(pipe(n)).padStart(17)} ${f(x.heapPerQueuedSpan, 0).padStart(19)} ${String(x.dropped).padStart(8)}`);
   }
   const offloaded = names.filter((n) => n.endsWith("-offload") && r[n].convertedHere > 0);
   for (const n of offloaded) console.log(`(${n}: the app thread converted up to ${r[n].convertedHere} spans itself while the worker was behind)`);
@@ -69,11 +71,13 @@ try {
   const ratio = (a, b) => a / b;
   const checks = [
     ["onEnd mean: canonspan-file / bsp-noop", ratio(r["canonspan-file"].onEndMeanUs, r["bsp-noop"].onEndMeanUs), "<= 1.25"],
-    ["span.end() over 1 ms (canonspan-file)", r["canonspan-file"].endsOver1ms, "== 0"],
+    ["span.end() over 1 ms (canonspan-file)", r["canonspan-file"].endsOver1ms, `== 0 (bsp-noop: ${r["bsp-noop"].endsOver1ms})`],
+    ["  of them not a GC pause or preemption", r["canonspan-file"].endsOver1msOwn, "== 0"],
     ["FileSink pipeline / stock OTLP pipeline", ratio(pipe("canonspan-file"), pipe("bsp-otlp")), "<= 0.50 (stretch 0.33)", flag("canonspan-file", "bsp-otlp")],
     ["OtlpSink pipeline / stock OTLP pipeline", ratio(pipe("canonspan-otlp"), pipe("bsp-otlp")), "<= 1.00 (stretch 0.70)", flag("canonspan-otlp", "bsp-otlp")],
     ["onEnd mean: canonspan-file-offload / bsp-noop", ratio(r["canonspan-file-offload"].onEndMeanUs, r["bsp-noop"].onEndMeanUs), "<= 1.25"],
     ["span.end() over 1 ms (canonspan-file-offload)", r["canonspan-file-offload"].endsOver1ms, "== 0"],
+    ["  of them not a GC pause or preemption", r["canonspan-file-offload"].endsOver1msOwn, "== 0"],
     ["FileSink offload pipeline / stock OTLP", ratio(pipe("canonspan-file-offload"), pipe("bsp-otlp")), "<= 0.50 (stretch 0.33)", flag("canonspan-file-offload", "bsp-otlp")],
     ["OtlpSink offload pipeline / stock OTLP", ratio(pipe("canonspan-otlp-offload"), pipe("bsp-otlp")), "<= 1.00 (stretch 0.70)", flag("canonspan-otlp-offload", "bsp-otlp")],
     ["(FileSink / stock OTLP with gzip)", ratio(pipe("canonspan-file"), pipe("bsp-otlp-gzip")), "reference", flag("canonspan-file", "bsp-otlp-gzip")],
