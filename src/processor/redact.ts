@@ -66,6 +66,7 @@ export interface Redactor {
 }
 
 const log = logger("redact");
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 const WARN_INTERVAL_MS = 60_000;
 /** Record fields that never hold user text (ids, times, enums, counts, provenance). */
 const STRUCTURAL_FIELDS: ReadonlySet<string> = new Set([
@@ -110,7 +111,10 @@ class SecretWalker {
       return v;
     }
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
+    // for…in reads V8's enum cache (Object.keys allocated an array per object visited); the
+    // own-property check keeps keys inherited from a polluted Object.prototype out.
+    for (const k in o) {
+      if (!hasOwn(o, k)) continue;
       const x = o[k];
       const kind = secretKeyKind(k);
       const y = kind === 0 ? this.value(x, depth + 1) : this.all(x, kind, depth + 1);
@@ -126,7 +130,8 @@ class SecretWalker {
     if (v === null || typeof v !== "object") return v;
     if (depth >= MAX_JSON_DEPTH * 2) return this._hit();
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
+    for (const k in o) {
+      if (!hasOwn(o, k)) continue;
       const x = o[k];
       const y = this.all(x, kind, depth + 1);
       if (y !== x) setOwn(o, k, y);
@@ -242,8 +247,8 @@ export function createRedactor(opts: RedactionOptions = {}): Redactor {
       if (redact) {
         const walker = new SecretWalker();
         const rec = record as unknown as Record<string, unknown>;
-        for (const k of Object.keys(rec)) {
-          if (STRUCTURAL_FIELDS.has(k)) continue;
+        for (const k in rec) {
+          if (!hasOwn(rec, k) || STRUCTURAL_FIELDS.has(k)) continue;
           const x = rec[k];
           const y = walker.value(x, 0);
           if (y !== x) rec[k] = y;

@@ -119,6 +119,21 @@ describe("default secret redaction", () => {
     expect(({} as Record<string, unknown>).api_key).toBeUndefined();
     expect(JSON.stringify(r.metadata)).toBe('{"__proto__":{"api_key":"[REDACTED]"}}');
   });
+
+  it("adds nothing to a record from a polluted Object.prototype", () => {
+    const r = contentRecord();
+    const before = encodeRecord(r);
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted_api_key = KEY; // enumerable, so for…in over any record object sees it
+    try {
+      createRedactor({})(r);
+    } finally {
+      delete proto.polluted_api_key;
+    }
+    expect(encodeRecord(r)).toBe(before);
+    expect(Object.prototype.hasOwnProperty.call(r, "polluted_api_key")).toBe(false);
+    expect(Object.prototype.hasOwnProperty.call(r.extras, "polluted_api_key")).toBe(false);
+  });
 });
 
 describe("captureContent: false", () => {
