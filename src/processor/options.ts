@@ -133,6 +133,14 @@ export interface CanonicalSpanProcessorOptions extends CanonicalPipelineOptions 
    * Build and deliver records in a worker thread: the app thread then only snapshots finished
    * spans and posts them (conversion, redaction, serialization and sink I/O leave it).
    *
+   * - `"auto"` (the default): in-thread at first; once the app ends 1,000 spans within a second,
+   *   the worker starts and takes over for good (the in-thread sinks write what they hold first,
+   *   and `sequenceId` numbering goes on unbroken). Only when every sink is a `FileSink` or an
+   *   `OtlpSink`, no `mask` is set and the machine has 2 cores or more; otherwise in-thread,
+   *   without a warning. `stats().offload.state` is `standby` until the move.
+   * - `true`: the worker starts with the processor, for any offloadable sinks (below).
+   * - `false`: always in-thread.
+   *
    * Spans are handed to the worker at every event-loop turn; the worker batches sink writes as
    * the in-thread processor does (`maxExportBatchSize`, `scheduledDelayMillis`), and spans it has
    * not converted yet are bounded like the queue (`maxQueueSize`, `maxQueueBytes`). On Linux the
@@ -151,9 +159,9 @@ export interface CanonicalSpanProcessorOptions extends CanonicalPipelineOptions 
    * fails, the processor warns, counts the records the worker held as `worker_lost` and goes on
    * in-thread. `exit` safety is kept: at `process.exit()` the app thread waits (at most 2 s) for
    * the worker to write what it was sent, then writes what is still queued itself.
-   * @default false
+   * @default "auto"
    */
-  offload?: boolean;
+  offload?: boolean | "auto";
 }
 
 /** The numeric settings after defaults and environment are applied. */

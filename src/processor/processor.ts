@@ -19,7 +19,7 @@ import { withTimeout } from "../internal/timers";
 import type { SpanInput } from "../read/span-input";
 import { exitSyncReporting, registerExitHooks, type ExitParticipant } from "./exit-hooks";
 import { resolveSettings, type CanonicalSpanProcessorOptions, type ProcessorSettings } from "./options";
-import { startOffload } from "./offload/start";
+import { autoOffload, startOffload } from "./offload/start";
 import { RecordPipeline, type RecordEngine } from "./pipeline";
 import { SpanQueue } from "./queue";
 import type { ProcessorStats } from "./stats";
@@ -61,9 +61,10 @@ export class CanonicalSpanProcessor {
   /** Throws on invalid options (construction is the only place this class throws). */
   constructor(options: CanonicalSpanProcessorOptions) {
     if (!options || typeof options !== "object") throw new TypeError("canonspan: CanonicalSpanProcessor needs an options object with sinks");
+    const offload = offloadMode(options.offload);
     this._settings = resolveSettings(options);
     this._pipeline = new RecordPipeline(options, this._settings);
-    this._engine = (options.offload === true && startOffload(options, this._settings, this._pipeline)) || this._pipeline;
+    this._engine = this._engineFor(options, offload);
     this._queue = new SpanQueue(this._settings.maxQueueSize, this._settings.maxQueueBytes);
     this._stats = this._pipeline.stats;
     const participant: ExitParticipant = {
@@ -72,6 +73,13 @@ export class CanonicalSpanProcessor {
       onSignal: () => this.shutdown(),
     };
     this._unregisterExit = options.exitHooks === false ? () => undefined : registerExitHooks(participant, options.handleSignals === true);
+  }
+
+  /** `offload`: `true` starts the worker now, `"auto"` (the default) once busy, `false` never. */
+  private _engineFor(options: CanonicalSpanProcessorOptions, mode: boolean | "auto"): RecordEngine {
+    if (mode === true) return startOffload(options, this._settings, this._pipeline) ?? this._pipeline;
+    if (mode === "auto") return autoOffload(options, this._settings, this._pipeline) ?? this._pipeline;
+    return this._pipeline;
   }
 
   onStart(span: SpanInput, parentContext: Context): void {
@@ -263,4 +271,10 @@ export class CanonicalSpanProcessor {
       this._engine.writeSyncAll();
     });
   }
+}
+
+function offloadMode(value: unknown): boolean | "auto" {
+  if (value === undefined) return "auto";
+  if (value === true || value === false || value === "auto") return value;
+  throw new TypeError(`canonspan: option offload must be true, false or "auto" (got ${String(value)})`);
 }

@@ -33,13 +33,15 @@ export interface ProcessorStats {
   /** What redaction did (mask calls and failures, content removals, secrets redacted). */
   redaction?: RedactorStats;
   /**
-   * Only when the processor runs with `offload: true`: `running` (records are built in the
-   * worker thread), `failed` (the worker failed; records are built in-thread since, and the
-   * records it held are counted as `worker_lost`) or `closed` (after shutdown or exit), how
+   * Only when the processor runs with a worker (`offload: true`, or `"auto"` where it can):
+   * `standby` (`auto` before it got busy: records are built in-thread), `running` (records are
+   * built in the worker thread), `failed` (the worker failed or could not start; records are
+   * built in-thread since, and the records it held are counted as `worker_lost`) or `closed`
+   * (after shutdown or exit), how
    * many worker failures happened, and how many spans the app thread converted itself because
    * the worker was behind (`convertedHere`; the worker still redacts and delivers them).
    */
-  offload?: { state: "running" | "failed" | "closed"; workerErrors: number; convertedHere: number };
+  offload?: { state: "standby" | "running" | "failed" | "closed"; workerErrors: number; convertedHere: number };
 }
 
 /** How often a reason may produce a diag warning. */

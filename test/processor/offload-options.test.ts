@@ -8,7 +8,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { CanonicalSpanProcessor } from "../../src/processor/processor";
-import { sharesWhenBehind, workerEntry } from "../../src/processor/offload/start";
+import { autoOffload, sharesWhenBehind, workerEntry } from "../../src/processor/offload/start";
+import { getProcessorDefaults, type CanonicalSpanProcessorOptions } from "../../src/processor/options";
+import { RecordPipeline } from "../../src/processor/pipeline";
 import { ConsoleSink } from "../../src/sinks/console-sink";
 import { FileSink } from "../../src/sinks/file-sink";
 import { MemorySink } from "../../src/sinks/memory-sink";
@@ -71,6 +73,42 @@ describe("offload fallback to in-thread", () => {
     const processor = new CanonicalSpanProcessor({ sinks: [new MemorySink()], exitHooks: false });
     expect(offloadWarnings()).toEqual([]);
     await processor.shutdown();
+  });
+});
+
+describe('offload "auto" (the default): when it stays in-thread', () => {
+  let debug: string[] = [];
+  beforeEach(() => {
+    debug = [];
+    diag.setLogger({ ...recorder, debug: (...a: unknown[]) => debug.push(a.map(String).join(" ")) }, { logLevel: DiagLogLevel.DEBUG, suppressOverrideMessage: true });
+  });
+  afterEach(() => diag.setLogger(recorder, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true }));
+  const settings = getProcessorDefaults();
+  const autoFor = (options: CanonicalSpanProcessorOptions, cores = 2) => autoOffload(options, settings, new RecordPipeline(options, settings), cores);
+  const file = () => new FileSink({ path: path.join(dir, "auto.jsonl") });
+
+  it.each([
+    ["a single core", () => ({ sinks: [file()] }), 1, "one core"],
+    ["no sinks", () => ({ sinks: [] }), 2, "no sinks"],
+    ["a sink a worker cannot run (MemorySink)", () => ({ sinks: [file(), new MemorySink()] }), 2, 'sink "memory" cannot run in a worker thread'],
+    ["a console tree (a trace split across threads would print twice)", () => ({ sinks: [new ConsoleSink({ style: "json", stream: process.stderr })] }), 2, 'sink "console" cannot run in a worker thread'],
+    ["a mask function", () => ({ sinks: [file()], mask: (v: unknown) => v }), 4, "mask"],
+    ["the TypeScript sources (no built worker)", () => ({ sinks: [file(), new OtlpSink({ url: "http://127.0.0.1:1/v1/traces" })] }), 4, "not built"],
+  ] as Array<[string, () => CanonicalSpanProcessorOptions, number, string]>)("%s: without a warning", (_what, options, cores, why) => {
+    expect(autoFor(options(), cores)).toBeUndefined();
+    expect(debug.filter((d) => d.includes("offload"))).toEqual([expect.stringContaining(why)]);
+    expect(warnings).toEqual([]);
+  });
+
+  it("the processor then has no offload stats, and says nothing", async () => {
+    const processor = new CanonicalSpanProcessor({ sinks: [file()], exitHooks: false });
+    expect(processor.stats().offload).toBeUndefined();
+    expect(warnings).toEqual([]);
+    await processor.shutdown();
+  });
+
+  it.each([["yes"], [1], [null], ["true"]])("offload: %p is refused at construction", (value) => {
+    expect(() => new CanonicalSpanProcessor({ sinks: [new MemorySink()], offload: value as never, exitHooks: false })).toThrow(/option offload must be true, false or "auto"/);
   });
 });
 

@@ -64,7 +64,7 @@ const expectSequenced = (recs: CanonicalSpan[], n: number): void => {
 };
 
 describe("offload: records equal those of in-thread processing", () => {
-  it.each(["default", "genai", "overload", "tight"])("%s options", async (variant) => {
+  it.each(["default", "genai", "overload", "tight", "auto"])("%s options", async (variant) => {
     const r = await run(`compare-${variant}`);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
     const inThread = records(path.join(r.dir, "in.jsonl"));
@@ -77,6 +77,8 @@ describe("offload: records equal those of in-thread processing", () => {
     // A worker that falls behind gets help from the app thread, with nothing lost on the way.
     if (variant === "overload") expect(stats.offload?.convertedHere).toBeGreaterThan(0);
     if (variant === "tight") expect(stats.offload?.convertedHere).toBe(0); // the queue is below the sharing threshold: waiting, not sharing
+    // The default ("auto") processed the first spans in-thread, then moved to the worker: one file, in order, numbered on.
+    if (variant === "auto") expect(r.results[0]?.early).toBe("standby");
     expect(Object.keys(stats.dropped).filter((k) => k !== "filtered")).toEqual([]);
     expect(stats.exported.file).toBe(inThread.length);
     expect(r.results[0]?.warnings).toEqual([]);
@@ -146,6 +148,21 @@ describe("offload: delivery and lifecycle", () => {
     const r = await run("natural");
     expect(r.code).toBe(0); // a hang would be killed: code null
     expect(r.results).toEqual([{ lines: 50 }]);
+  });
+
+  it('"auto": a quiet process never starts the worker, and ends by itself', async () => {
+    const r = await run("auto-quiet");
+    expect(r.code).toBe(0);
+    expect(r.results[0]?.lines).toBe(50);
+    expect(statsOf(r.results[0]).offload).toEqual({ state: "standby", workerErrors: 0, convertedHere: 0 });
+  });
+
+  it('"auto": process.exit() after the move leaves every record, numbered across it', async () => {
+    const r = await run("auto-exit");
+    expect(r.code).toBe(0);
+    const result = r.results[0] as { moved: string; total: number };
+    expect(result.moved).toBe("running");
+    expectSequenced(records(path.join(r.dir, "auto-exit.jsonl")), result.total);
   });
 
   it("a console sink writes from the worker to the process's stdout", async () => {

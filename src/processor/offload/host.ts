@@ -33,6 +33,7 @@ import type { ProcessorStats } from "../stats";
 import { addCounts, mergeWorkerStats } from "./merge";
 import { Batch, InFlight, type ShareMode } from "./batch";
 import type { FromWorker, SequenceMark, WorkerInit } from "./protocol";
+import type { SequenceState } from "../rollout";
 import { SnapshotWriter } from "./snapshot";
 import { WorkerLink } from "./worker-link";
 import { errorText } from "../../internal/errors";
@@ -74,6 +75,7 @@ export class OffloadHost implements RecordEngine {
   private _shareMode: ShareMode | undefined;
   private readonly _sent = new InFlight();
   private _seq: SequenceMark = { process: 0, global: 0 };
+  private _ready = false;
   private _workerStats: ProcessorStats | undefined;
   private _ackWaiters: Array<() => void> = [];
   private readonly _flushWaiters = new Map<number, () => void>();
@@ -94,6 +96,21 @@ export class OffloadHost implements RecordEngine {
 
   private get _running(): boolean {
     return this._state === "running";
+  }
+
+  /** The worker built its sinks and is still running: it can take over at once. */
+  get ready(): boolean {
+    return this._ready && this._running;
+  }
+
+  /**
+   * `offload: "auto"`: the app thread numbered spans before the move; the worker numbers on from
+   * `state`. Only before the first batch is posted.
+   */
+  adopt(state: SequenceState): void {
+    if (!this._running || this._sent.posted > 0) return;
+    this._seq = { process: state.process, global: state.global };
+    this._link.post({ t: "sequences", state });
   }
 
   /** Snapshots spans from `next()` and posts them in batches; in-thread once the worker failed. Never rejects. */
@@ -259,6 +276,9 @@ export class OffloadHost implements RecordEngine {
 
   private _onMessage(m: FromWorker): void {
     switch (m?.t) {
+      case "ready":
+        this._ready = true;
+        break;
       case "ack":
         this._sent.ack(m.n);
         this._seq = m.seq;
@@ -316,6 +336,7 @@ export class OffloadHost implements RecordEngine {
 
   /** In-thread numbering continues above every id the worker may have handed out. */
   private _resumeSequences(): void {
+    if (this._sent.posted === 0) return; // the worker numbered nothing: this thread's counters stand
     const unacked = Math.max(0, this._sent.waiting);
     const { process, global } = this._seq;
     this._pipeline.sequences.restore({ attempts: [], process: process + unacked, global: global + unacked, evicted: true });

@@ -9,11 +9,12 @@
  *   (records in its sink lanes) and `written` once every lane settled them;
  * - `flush`: answered `flushed` when everything before it is delivered and the sinks flushed;
  * - `shutdown`: close the lanes, shut the sinks down, answer `closed`;
+ * - `sequences`: (`offload: "auto"`, before any batch) the app thread's `sequenceId` counters;
  * - `exit`: the app thread is inside its `exit` event, blocked on the shared memory: write what
  *   is left (the sinks' `writeSync` where lanes are still busy), put an {@link ExitReport} on
  *   the exit port and raise {@link SHARED_EXIT_DONE}.
- * Worker → app thread: `ack`, `written`, `flushed`, `closed`, and `diag` (the worker's
- * diagnostics, re-emitted through the app's `diag`).
+ * Worker → app thread: `ready` (once, when its sinks are built), `ack`, `written`, `flushed`,
+ * `closed`, and `diag` (the worker's diagnostics, re-emitted through the app's `diag`).
  */
 import type { SinkWorkerSpec } from "../../sinks/sink";
 import type { ProcessorSettings } from "../options";
@@ -92,7 +93,12 @@ export interface ExitMessage {
 export interface BatchesMessage {
   t: "batches";
 }
-export type ToWorker = BatchesMessage | FlushMessage | ShutdownMessage | ExitMessage;
+/** Before any batch of an `offload: "auto"` processor: the app thread's counters, which the worker numbers on from. */
+export interface SequencesMessage {
+  t: "sequences";
+  state: SequenceState;
+}
+export type ToWorker = BatchesMessage | FlushMessage | ShutdownMessage | ExitMessage | SequencesMessage;
 
 /** The worker's `sequenceId` counters, cheaply: enough to stay strictly increasing after a crash. */
 export interface SequenceMark {
@@ -125,7 +131,11 @@ export interface DiagMessage {
   level: "error" | "warn" | "info";
   args: string[];
 }
-export type FromWorker = AckMessage | WrittenMessage | FlushedMessage | ClosedMessage | DiagMessage;
+/** The worker built its sinks and takes batches. */
+export interface ReadyMessage {
+  t: "ready";
+}
+export type FromWorker = AckMessage | WrittenMessage | FlushedMessage | ClosedMessage | DiagMessage | ReadyMessage;
 
 /** What the worker leaves on the exit port before raising {@link SHARED_EXIT_DONE}. */
 export interface ExitReport {

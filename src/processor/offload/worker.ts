@@ -230,8 +230,13 @@ port.on("message", (m: ToWorker) => {
       case "exit":
         void onExit(m).catch((e: unknown) => log.debug(`exit failed: ${text(e)}`));
         break;
+      case "sequences": // an "auto" processor numbered spans in-thread before; comes before any batch
+        pipeline.sequences.restore(m.state);
+        break;
     }
   } catch (e) {
     log.warn(`offload worker: message failed: ${text(e)}`);
   }
 });
+
+post({ t: "ready" });
