@@ -56,7 +56,8 @@ try {
   console.log(`canonspan bench: ${SPANS} spans per run, median of ${REPEAT} fresh processes, node ${process.version}\n`);
   // canonspan-file/-otlp: the defaults (offload "auto": the worker takes over once the app is busy,
   // within the measured run); -inthread: offload: false, everything on the app thread.
-  // canonspan-file-move: the default FileSink with the move to the worker inside the measured run.
+  // canonspan-file-move: the default FileSink from the stock pipelines' short warm-up: its move to
+  // the worker falls inside the measured run.
   const names = ["none", "bsp-noop", "bsp-otlp", "bsp-otlp-gzip", "canonspan-file", "canonspan-otlp", "canonspan-file-inthread", "canonspan-otlp-inthread", "canonspan-file-move"];
   const r = measureAll(names, SPANS, port);
   const base = r.none.activeUsPerSpan;
@@ -86,7 +87,9 @@ try {
     ["  of them not a GC pause or preemption", r["canonspan-file-inthread"].endsOver1msOwn, "== 0"],
     ["(FileSink in-thread / stock OTLP)", ratio(pipe("canonspan-file-inthread"), pipe("bsp-otlp")), "reference (offload: false)", flag("canonspan-file-inthread", "bsp-otlp")],
     ["(OtlpSink in-thread / stock OTLP)", ratio(pipe("canonspan-otlp-inthread"), pipe("bsp-otlp")), "reference (offload: false)", flag("canonspan-otlp-inthread", "bsp-otlp")],
-    [`(FileSink, its move to the worker in the run)`, ratio(pipe("canonspan-file-move"), pipe("bsp-otlp")), `reference: one-time ${f(((pipe("canonspan-file-move") - pipe("canonspan-file")) * SPANS) / 1000, 0)} ms`, flag("canonspan-file-move", "bsp-otlp")],
+    // From the same short warm-up as the stock pipelines: the move (worker start-up, a cold worker)
+    // and the rest of the JIT warm-up fall inside the measured run.
+    ["(FileSink default from a cold start)", ratio(pipe("canonspan-file-move"), pipe("bsp-otlp")), `reference: ${f(((pipe("canonspan-file-move") - pipe("canonspan-file")) * SPANS) / 1000, 0)} ms more in all than moved and warm`, flag("canonspan-file-move", "bsp-otlp")],
     ["(FileSink / stock OTLP with gzip)", ratio(pipe("canonspan-file"), pipe("bsp-otlp-gzip")), "reference", flag("canonspan-file", "bsp-otlp-gzip")],
     ["heap per queued span: canonspan / BSP", ratio(r["canonspan-file"].heapPerQueuedSpan, r["bsp-noop"].heapPerQueuedSpan), "<= 1.00"],
   ];
