@@ -9,8 +9,9 @@
  * write in flight each, a batch when `maxExportBatchSize` records wait or `scheduledDelayMillis`
  * passed. Converting at once rather than per batch keeps spans from outliving young-generation
  * GCs (a promoted span is copied twice: measured, that was most of the pipeline's GC time). With
- * `offload: true`, the export path only snapshots spans and posts them to a worker thread that
- * does the rest (offload/host.ts).
+ * a worker (`offload: true`, or the `"auto"` default once the app is busy: offload/auto.ts), the
+ * export path only snapshots spans and posts them to a worker thread that does the rest
+ * (offload/host.ts).
  */
 import type { Context } from "@opentelemetry/api";
 import { logger } from "../internal/diag";

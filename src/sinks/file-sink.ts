@@ -34,6 +34,14 @@ const MAX_ROTATIONS_PER_BATCH = 3;
 /** In-process sinks holding each path open: a second sink must not "repair" a line the first is writing. */
 const OPEN_PATHS = new Map<string, number>();
 
+/**
+ * For the offload worker: the app thread's own sink holds `path` open (it repaired the tail when
+ * it opened it, and may be writing a line right now), so no sink of this thread repairs it.
+ */
+export function holdPathForAppThread(path: string): void {
+  OPEN_PATHS.set(path, (OPEN_PATHS.get(path) ?? 0) + 1);
+}
+
 const log = logger("file-sink");
 
 interface Batch {

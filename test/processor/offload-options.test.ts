@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { CanonicalSpanProcessor } from "../../src/processor/processor";
 import { autoOffload, sharesWhenBehind, workerEntry } from "../../src/processor/offload/start";
+import { buildWorkerSink } from "../../src/processor/offload/worker-sinks";
 import { getProcessorDefaults, type CanonicalSpanProcessorOptions } from "../../src/processor/options";
 import { RecordPipeline } from "../../src/processor/pipeline";
 import { ConsoleSink } from "../../src/sinks/console-sink";
@@ -137,6 +138,23 @@ describe("workerSpec of the built-in sinks", () => {
     });
     expect(new ConsoleSink({ stream: process.stdout, style: "tree" }).workerSpec()?.options).toMatchObject({ fd: 1, style: "tree" });
     expect(new ConsoleSink({ stream: new PassThrough() }).workerSpec()).toBeUndefined();
+  });
+});
+
+describe("the worker's FileSink", () => {
+  it("never repairs the file's tail: the app thread's sink opened it first and may be writing a line", async () => {
+    const file = path.join(dir, "held.jsonl");
+    const partial = '{"a":1}\n{"b":'; // a line the app thread's sink has not finished writing
+    fs.writeFileSync(file, partial);
+    const worker = buildWorkerSink({ kind: "file", options: { path: file } });
+    expect(fs.readFileSync(file, "utf8")).toBe(partial);
+    await worker.shutdown();
+    // A sink of this thread on another torn file repairs it as usual.
+    const other = path.join(dir, "torn.jsonl");
+    fs.writeFileSync(other, partial);
+    const own = new FileSink({ path: other });
+    expect(fs.readFileSync(other, "utf8")).toBe('{"a":1}\n');
+    await own.shutdown();
   });
 });
 

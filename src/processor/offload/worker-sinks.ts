@@ -8,7 +8,7 @@ import fs from "node:fs";
 import { Writable } from "node:stream";
 import tty from "node:tty";
 import { ConsoleSink, type ConsoleSinkOptions } from "../../sinks/console-sink";
-import { FileSink } from "../../sinks/file-sink";
+import { FileSink, holdPathForAppThread } from "../../sinks/file-sink";
 import type { FileSinkOptions } from "../../sinks/file-options";
 import type { OtlpSinkOptions } from "../../sinks/otlp-config";
 import { OtlpSink } from "../../sinks/otlp-sink";
@@ -57,8 +57,13 @@ class FdStream extends Writable {
 export function buildWorkerSink(spec: SinkWorkerSpec): SpanSink {
   const kind = spec?.kind;
   switch (kind) {
-    case "file":
-      return new FileSink(spec.options as FileSinkOptions);
+    case "file": {
+      const options = spec.options as FileSinkOptions;
+      // The app thread's sink opened (and repaired) the file first; with `offload: "auto"` it may
+      // still be writing when this one opens: no second repair.
+      if (typeof options?.path === "string") holdPathForAppThread(options.path);
+      return new FileSink(options);
+    }
     case "otlp":
       return new OtlpSink(spec.options as OtlpSinkOptions);
     case "console": {
