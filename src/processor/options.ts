@@ -141,6 +141,8 @@ export interface CanonicalSpanProcessorOptions extends CanonicalPipelineOptions 
    * - `true`: the worker starts with the processor, for any offloadable sinks (below).
    * - `false`: always in-thread.
    *
+   * Unset, `CANONSPAN_OFFLOAD` (`auto`, `true`, `false`) decides, for `canonspan/register` too.
+   *
    * Spans are handed to the worker at every event-loop turn; the worker batches sink writes as
    * the in-thread processor does (`maxExportBatchSize`, `scheduledDelayMillis`), and spans it has
    * not converted yet are bounded like the queue (`maxQueueSize`, `maxQueueBytes`). On Linux the
@@ -234,6 +236,22 @@ export function getProcessorSettingsFromEnv(env: NodeJS.ProcessEnv = process.env
   const batch = readNumber(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "positive");
   if (batch !== undefined) out.maxExportBatchSize = batch;
   return out;
+}
+
+/**
+ * The `offload` mode: the option when given (anything but `true`, `false` or `"auto"` throws),
+ * else `CANONSPAN_OFFLOAD` (`auto`, `true`/`1`, `false`/`0`; anything else warns once), else `"auto"`.
+ */
+export function resolveOffload(value: unknown, env: NodeJS.ProcessEnv = process.env): boolean | "auto" {
+  if (value === true || value === false || value === "auto") return value;
+  if (value !== undefined) throw new TypeError(`canonspan: option offload must be true, false or "auto" (got ${String(value)})`);
+  const raw = env.CANONSPAN_OFFLOAD;
+  const text = raw?.trim().toLowerCase() ?? "";
+  if (text === "" || text === "auto") return "auto";
+  if (text === "true" || text === "1") return true;
+  if (text === "false" || text === "0") return false;
+  warnOnce("CANONSPAN_OFFLOAD", raw!, "auto, true or false");
+  return "auto";
 }
 
 /** The conversion options of the pipeline options, checked (throws at construction on invalid values). */

@@ -19,7 +19,7 @@ import { errorText } from "../internal/errors";
 import { withTimeout } from "../internal/timers";
 import type { SpanInput } from "../read/span-input";
 import { exitSyncReporting, registerExitHooks, type ExitParticipant } from "./exit-hooks";
-import { resolveSettings, type CanonicalSpanProcessorOptions, type ProcessorSettings } from "./options";
+import { resolveOffload, resolveSettings, type CanonicalSpanProcessorOptions, type ProcessorSettings } from "./options";
 import { autoOffload, startOffload } from "./offload/start";
 import { RecordPipeline, type RecordEngine } from "./pipeline";
 import { SpanQueue } from "./queue";
@@ -62,7 +62,7 @@ export class CanonicalSpanProcessor {
   /** Throws on invalid options (construction is the only place this class throws). */
   constructor(options: CanonicalSpanProcessorOptions) {
     if (!options || typeof options !== "object") throw new TypeError("canonspan: CanonicalSpanProcessor needs an options object with sinks");
-    const offload = offloadMode(options.offload);
+    const offload = resolveOffload(options.offload);
     this._settings = resolveSettings(options);
     this._pipeline = new RecordPipeline(options, this._settings);
     this._engine = this._engineFor(options, offload);
@@ -272,10 +272,4 @@ export class CanonicalSpanProcessor {
       this._engine.writeSyncAll();
     });
   }
-}
-
-function offloadMode(value: unknown): boolean | "auto" {
-  if (value === undefined) return "auto";
-  if (value === true || value === false || value === "auto") return value;
-  throw new TypeError(`canonspan: option offload must be true, false or "auto" (got ${String(value)})`);
 }

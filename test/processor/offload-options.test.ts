@@ -10,7 +10,7 @@ import { PassThrough } from "node:stream";
 import { CanonicalSpanProcessor } from "../../src/processor/processor";
 import { autoOffload, sharesWhenBehind, workerEntry } from "../../src/processor/offload/start";
 import { buildWorkerSink } from "../../src/processor/offload/worker-sinks";
-import { getProcessorDefaults, type CanonicalSpanProcessorOptions } from "../../src/processor/options";
+import { getProcessorDefaults, resolveOffload, type CanonicalSpanProcessorOptions } from "../../src/processor/options";
 import { RecordPipeline } from "../../src/processor/pipeline";
 import { ConsoleSink } from "../../src/sinks/console-sink";
 import { FileSink } from "../../src/sinks/file-sink";
@@ -138,6 +138,44 @@ describe("workerSpec of the built-in sinks", () => {
     });
     expect(new ConsoleSink({ stream: process.stdout, style: "tree" }).workerSpec()?.options).toMatchObject({ fd: 1, style: "tree" });
     expect(new ConsoleSink({ stream: new PassThrough() }).workerSpec()).toBeUndefined();
+  });
+});
+
+describe("CANONSPAN_OFFLOAD", () => {
+  it.each([
+    ["true", true],
+    ["1", true],
+    [" FALSE ", false],
+    ["0", false],
+    ["auto", "auto"],
+    ["", "auto"],
+  ] as Array<[string, boolean | "auto"]>)("%p means %p when the option is not given", (raw, mode) => {
+    expect(resolveOffload(undefined, { CANONSPAN_OFFLOAD: raw })).toBe(mode);
+    expect(warnings).toEqual([]);
+  });
+
+  it("an option given wins over the variable", () => {
+    expect(resolveOffload(false, { CANONSPAN_OFFLOAD: "true" })).toBe(false);
+    expect(resolveOffload("auto", { CANONSPAN_OFFLOAD: "false" })).toBe("auto");
+  });
+
+  it("anything else warns once and means auto", () => {
+    expect(resolveOffload(undefined, { CANONSPAN_OFFLOAD: "yes-please" })).toBe("auto");
+    expect(resolveOffload(undefined, { CANONSPAN_OFFLOAD: "yes-please" })).toBe("auto");
+    expect(warnings).toEqual([expect.stringContaining("CANONSPAN_OFFLOAD is invalid")]);
+  });
+
+  it("is read by the processor (true: the worker is asked for, and from the sources it cannot start)", async () => {
+    const before = process.env.CANONSPAN_OFFLOAD;
+    process.env.CANONSPAN_OFFLOAD = "true";
+    try {
+      const processor = new CanonicalSpanProcessor({ sinks: [new FileSink({ path: path.join(dir, "env.jsonl") })], exitHooks: false });
+      expect(offloadWarnings()).toEqual([expect.stringContaining("not built")]);
+      await processor.shutdown();
+    } finally {
+      if (before === undefined) delete process.env.CANONSPAN_OFFLOAD;
+      else process.env.CANONSPAN_OFFLOAD = before;
+    }
   });
 });
 
