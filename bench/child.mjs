@@ -134,10 +134,13 @@ slow.length = 0;
 
 const elu0 = performance.eventLoopUtilization();
 const t0 = performance.now();
+// Where the second half of the run begins (its share of the active time: growth with volume).
+let half;
 for (let r = 0; r < RUNS; r += CHUNK) {
   waitMark = runQueueWaitMs();
   runWorkload(tracer, Math.min(CHUNK, RUNS - r), r);
   await new Promise((resolve) => setImmediate(resolve));
+  if (half === undefined && r + CHUNK >= RUNS / 2) half = { runs: r + CHUNK, active: performance.eventLoopUtilization(elu0).active };
 }
 await provider.forceFlush();
 const elu = performance.eventLoopUtilization(elu0);
@@ -179,6 +182,8 @@ rmSync(dir, { recursive: true, force: true });
 process.stdout.write(JSON.stringify({
   pipeline, spans: spansDone, wallMs: wall, activeMs: elu.active,
   activeUsPerSpan: (elu.active * 1000) / spansDone,
+  // µs/span of each half (the second half includes the final flush).
+  halvesUsPerSpan: half ? [(half.active * 1000) / (half.runs * 8), ((elu.active - half.active) * 1000) / (spansDone - half.runs * 8)] : undefined,
   onEndMeanUs: mean * 1000, onEndP999Us: pct(0.999) * 1000, onEndMaxUs: (timed.at(-1) ?? 0) * 1000, endsOver1ms: slowEnds, endsOver1msInGc: slowEndsInGc, endsOver1msPreempted: slowEndsPreempted,
   heapPerQueuedSpan: heapPerSpan, dropped, convertedHere: stats?.offload?.convertedHere ?? 0, offloadState: stats?.offload?.state,
 }) + "\n");
