@@ -104,10 +104,11 @@ try {
     // worker, so what grows in the worker shows in the app's time). Against 10k or 100k runs it
     // would compare regimes, not volumes: a short run ends before the worker's backlog and heap
     // reach their steady state (the bounded in-flight window absorbs the start of the burst).
-    const big = runChild("canonspan-file", SCALE, port);
-    const halves = big.halvesUsPerSpan;
-    checks.push([`scale: default FileSink, 2nd half of ${SCALE} / 1st half`, ratio(halves[1] - largeBase, halves[0] - largeBase), "<= 1.10"]);
-    checks.push([`(default FileSink over ${SCALE} spans / stock OTLP)`, ratio(big.activeUsPerSpan - largeBase, pipe("bsp-otlp")), "reference"]);
+    // Three runs, medians: one half of one run swings with the VM as much as the target allows.
+    const bigRuns = [0, 1, 2].map(() => runChild("canonspan-file", SCALE, port));
+    const halfRatios = bigRuns.map(({ halvesUsPerSpan: [first, second] }) => ratio(second - largeBase, first - largeBase));
+    checks.push([`scale: default FileSink, 2nd half of ${SCALE} / 1st half`, median(halfRatios), "<= 1.10"]);
+    checks.push([`(default FileSink over ${SCALE} spans / stock OTLP)`, ratio(median(bigRuns.map((b) => b.activeUsPerSpan)) - largeBase, pipe("bsp-otlp")), "reference"]);
   }
   console.log("ratio                                           value   target");
   for (const [label, value, target, note = ""] of checks) console.log(`${label.padEnd(47)} ${f(value).padStart(6)}   ${target}${note}`);
