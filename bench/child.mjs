@@ -43,8 +43,9 @@ async function makeProcessor(kind) {
       return new BatchSpanProcessor(counted(new OTLPTraceExporter({ url, compression: "gzip" })));
     }
     // The default (offload "auto"): in-thread until busy, then the worker. Warmed up until it moved
-    // (as every pipeline is warmed up before it is measured); canonspan-file-move measures the move
-    // itself, inside its run (a one-time cost: worker start-up, then a cold worker).
+    // (as every pipeline is warmed up before it is measured); canonspan-file-move starts from the
+    // other pipelines' short warm-up, so the rest of the JIT warm-up, the worker's start-up and
+    // the move fall inside its run.
     case "canonspan-file":
     case "canonspan-file-move":
       return new cs.CanonicalSpanProcessor({ sinks: [fileSink()], exitHooks: false });
